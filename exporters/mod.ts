@@ -1,0 +1,7 @@
+/**
+ * Placeholder entry point for `./exporters`; filled by later work.
+ *
+ * @module
+ */
+
+export {};

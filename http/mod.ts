@@ -1,0 +1,7 @@
+/**
+ * Placeholder entry point for `./http`; filled by later work.
+ *
+ * @module
+ */
+
+export {};

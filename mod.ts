@@ -1,0 +1,24 @@
+/**
+ * spanwire: distributed tracing for Deno and Node, after InfluxDB IOx's `trace`, `trace_http`
+ * and `trace_exporters`.
+ *
+ * The root module re-exports the span model (`./trace`). HTTP context (`./http`), exporters
+ * (`./exporters`) and the Jaeger exporter (`./exporters/jaeger`) have their own entry points, so
+ * that code for one runtime never pulls in another's modules.
+ *
+ * @example
+ * ```ts
+ * import { LogTraceCollector, Span, SpanRecorder } from "@spanwire/trace";
+ *
+ * const lines: string[] = [];
+ * const collector = new LogTraceCollector({ sink: (line) => lines.push(line) });
+ * {
+ *   using request = new SpanRecorder(Span.root("GET /", collector));
+ *   request.ok();
+ * }
+ * ```
+ *
+ * @module
+ */
+
+export * from "./trace/mod.ts";

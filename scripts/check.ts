@@ -1,0 +1,60 @@
+// The whole gate, as `deno task test` runs it (and so `.ci/run`): formatting, lint, types, doc
+// lint, the tests (with every doc example), the JSR publish dry run, and the later steps that
+// other parts of the project add below. Each step runs as a child process; the first failure
+// stops the run with its exit code.
+//
+// Usage: deno run -A scripts/check.ts [--only NAME[,NAME]] [--skip NAME[,NAME]]
+
+const deno = Deno.execPath();
+
+/** The public entry points, as listed in deno.json's `exports`. */
+const config = JSON.parse(await Deno.readTextFile(new URL("../deno.json", import.meta.url)));
+const entryPoints: string[] = Object.values(config.exports as Record<string, string>);
+
+interface Step {
+  name: string;
+  cmd: string[];
+}
+
+const steps: Step[] = [
+  { name: "fmt", cmd: [deno, "fmt", "--check"] },
+  { name: "lint", cmd: [deno, "lint"] },
+  {
+    name: "check",
+    cmd: [deno, "check", ...entryPoints, "tests/", "bench/", "examples/", "scripts/"],
+  },
+  { name: "doc-lint", cmd: [deno, "doc", "--lint", ...entryPoints] },
+  {
+    name: "test",
+    cmd: [deno, "test", "-A", "--doc", "--parallel", "tests/", ...entryPoints, "README.md"],
+  },
+  { name: "publish-dry-run", cmd: [deno, "publish", "--dry-run", "--allow-dirty"] },
+];
+
+function list(flag: string): string[] | undefined {
+  const i = Deno.args.indexOf(flag);
+  return i >= 0 ? (Deno.args[i + 1] ?? "").split(",").filter(Boolean) : undefined;
+}
+const only = list("--only");
+const skip = list("--skip") ?? [];
+const chosen = steps.filter((s) => (only ? only.includes(s.name) : true) && !skip.includes(s.name));
+
+let passed = 0;
+for (const step of chosen) {
+  const started = performance.now();
+  console.log(`\n=== ${step.name}: ${step.cmd.slice(1).join(" ")}`);
+  const { code } = await new Deno.Command(step.cmd[0]!, {
+    args: step.cmd.slice(1),
+    stdout: "inherit",
+    stderr: "inherit",
+  }).output();
+  const seconds = ((performance.now() - started) / 1000).toFixed(1);
+  if (code !== 0) {
+    console.error(`\n=== ${step.name} FAILED (exit ${code}, ${seconds}s)`);
+    console.log(`steps: ${passed} passed, 1 failed`);
+    Deno.exit(code);
+  }
+  console.log(`=== ${step.name} ok (${seconds}s)`);
+  passed++;
+}
+console.log(`\nsteps: ${passed} passed, 0 failed`);
