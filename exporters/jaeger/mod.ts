@@ -1,7 +1,9 @@
 /**
- * Placeholder entry point for `./exporters/jaeger`; filled by later work.
+ * The Jaeger exporter: the Thrift model, the compact-Thrift codec, the encoding backends, the
+ * batch encoder and the UDP exporter.
  *
  * @module
  */
 
-export {};
+export * from "./thrift_model.ts";
+export type { EncodedSpans, SpanEncoderBackend } from "./span_encoder_backend.ts";
