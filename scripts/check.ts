@@ -11,6 +11,9 @@ const deno = Deno.execPath();
 const config = JSON.parse(await Deno.readTextFile(new URL("../deno.json", import.meta.url)));
 const entryPoints: string[] = Object.values(config.exports as Record<string, string>);
 
+/** Where the library's own code (and so its doc examples) lives. */
+const sourceDirs = ["mod.ts", "trace/", "http/", "exporters/", "wasm/"];
+
 interface Step {
   name: string;
   cmd: string[];
@@ -26,7 +29,7 @@ const steps: Step[] = [
   { name: "doc-lint", cmd: [deno, "doc", "--lint", ...entryPoints] },
   {
     name: "test",
-    cmd: [deno, "test", "-A", "--doc", "--parallel", "tests/", ...entryPoints, "README.md"],
+    cmd: [deno, "test", "-A", "--doc", "--parallel", ...sourceDirs, "tests/", "README.md"],
   },
   { name: "publish-dry-run", cmd: [deno, "publish", "--dry-run", "--allow-dirty"] },
 ];
