@@ -11,7 +11,7 @@ export class RateLimitedWarning {
   #last = -Infinity;
   #suppressed = 0;
 
-  constructor(sink: WarningSink = console.warn, intervalMs = 60_000) {
+  constructor(sink: WarningSink = (message) => console.warn(message), intervalMs = 60_000) {
     this.#sink = sink;
     this.#intervalMs = intervalMs;
   }
