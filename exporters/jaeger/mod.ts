@@ -7,3 +7,4 @@
 
 export * from "./thrift_model.ts";
 export type { EncodedSpans, SpanEncoderBackend } from "./span_encoder_backend.ts";
+export { formatWaterfall, type WaterfallOptions } from "./waterfall.ts";

@@ -1,0 +1,208 @@
+/**
+ * Draws Jaeger spans as terminal waterfalls: one block a trace, the span tree with names,
+ * start offsets and durations drawn to scale, the status, and the important tags. Pure: it
+ * returns text and runs anywhere. The demo and the local agent (`deno task agent`) print with
+ * it; tests can print what a `MockJaegerAgent` received.
+ *
+ * @module
+ */
+
+import type { I64, JaegerSpan, JaegerTag } from "./thrift_model.ts";
+import { TagType } from "./thrift_model.ts";
+
+/**
+ * How {@linkcode formatWaterfall} draws.
+ *
+ * @example
+ * ```ts
+ * import type { WaterfallOptions } from "@spanwire/trace/exporters/jaeger";
+ *
+ * const options: WaterfallOptions = { width: 80, color: false, serviceName: "iox-conductor" };
+ * ```
+ */
+export interface WaterfallOptions {
+  /** Total line width in columns (default 80, at least 60). */
+  width?: number;
+  /** ANSI colours (default false; pass true only when writing to a terminal). */
+  color?: boolean;
+  /** The service name to show in each trace's heading (optional). */
+  serviceName?: string;
+  /** Tag keys shown under a span when present (default: a list of HTTP, DB and error keys). */
+  importantTags?: readonly string[];
+}
+
+const DEFAULT_IMPORTANT = [
+  "http.method",
+  "http.target",
+  "http.path",
+  "http.status_code",
+  "db.rows",
+  "partition",
+  "error.message",
+  "otel.status_description",
+  "jaeger-debug-id",
+  "spanwire.trimmed",
+];
+
+function i64(value: I64): bigint {
+  if (typeof value === "bigint") return BigInt.asIntN(64, value);
+  if (typeof value === "number") return BigInt(Math.trunc(value));
+  return BigInt.asIntN(64, (BigInt(value.hi >>> 0) << 32n) | BigInt(value.lo >>> 0));
+}
+
+function hex64(value: I64): string {
+  return BigInt.asUintN(64, i64(value)).toString(16).padStart(16, "0");
+}
+
+function ms(micros: bigint): string {
+  const sign = micros < 0n ? "-" : "";
+  const abs = micros < 0n ? -micros : micros;
+  const whole = abs / 1000n;
+  const frac = (abs % 1000n).toString().padStart(3, "0");
+  return `${sign}${whole}.${frac}ms`;
+}
+
+function tagText(tag: JaegerTag): string {
+  switch (tag.vType) {
+    case TagType.STRING:
+      return tag.vStr ?? "";
+    case TagType.DOUBLE:
+      return String(tag.vDouble);
+    case TagType.BOOL:
+      return String(tag.vBool);
+    case TagType.LONG:
+      return tag.vLong === undefined ? "" : String(i64(tag.vLong));
+    default:
+      return `<${tag.vBinary?.length ?? 0} bytes>`;
+  }
+}
+
+function statusOf(span: JaegerSpan): "ok" | "error" | "-" {
+  let status: "ok" | "error" | "-" = "-";
+  for (const tag of span.tags ?? []) {
+    if (tag.key === "error" && (tag.vBool === true || tag.vStr === "true")) return "error";
+    if (tag.key === "ok" && tag.vBool === true) status = "ok";
+  }
+  return status;
+}
+
+function fit(text: string, width: number): string {
+  const chars = [...text];
+  if (chars.length <= width) return text + " ".repeat(width - chars.length);
+  return chars.slice(0, Math.max(0, width - 1)).join("") + "…";
+}
+
+interface Node {
+  span: JaegerSpan;
+  start: bigint;
+  duration: bigint;
+  children: Node[];
+}
+
+/**
+ * Groups spans by trace and draws each trace as a waterfall, oldest trace first. A span whose
+ * parent is not among the spans is drawn as a root of its trace.
+ *
+ * @param spans Jaeger spans (as a `MockJaegerAgent` decodes them, or as converted).
+ * @param options Width, colour, service name, important tags.
+ * @returns The drawing, lines joined with `\n` (no trailing newline); empty for no spans.
+ *
+ * @example
+ * ```ts
+ * import { formatWaterfall, TagType } from "@spanwire/trace/exporters/jaeger";
+ * import assert from "node:assert/strict";
+ *
+ * const ok = [{ key: "ok", vType: TagType.BOOL, vBool: true }];
+ * const text = formatWaterfall([
+ *   { traceIdHigh: 0, traceIdLow: 1, spanId: 2, parentSpanId: 0, operationName: "request",
+ *     flags: 1, startTime: 1_000_000, duration: 2_000, tags: ok },
+ *   { traceIdHigh: 0, traceIdLow: 1, spanId: 3, parentSpanId: 2, operationName: "query",
+ *     flags: 1, startTime: 1_000_500, duration: 1_000, tags: ok },
+ * ]);
+ * assert.match(text, /^trace 00000000000000000000000000000001/);
+ * assert.match(text, /\n {2}request .* 0\.000ms +2\.000ms ok/);
+ * assert.match(text, /\n {4}query .* 0\.500ms +1\.000ms ok/);
+ * ```
+ */
+export function formatWaterfall(spans: readonly JaegerSpan[], options?: WaterfallOptions): string {
+  const width = Math.max(60, options?.width ?? 80);
+  const color = options?.color ?? false;
+  const important = new Set(options?.importantTags ?? DEFAULT_IMPORTANT);
+  const paint = (code: string, text: string): string =>
+    color ? `\x1b[${code}m${text}\x1b[0m` : text;
+
+  const traces = new Map<string, Node[]>();
+  for (const span of spans) {
+    const key = hex64(span.traceIdHigh) + hex64(span.traceIdLow);
+    let list = traces.get(key);
+    if (list === undefined) traces.set(key, list = []);
+    list.push({ span, start: i64(span.startTime), duration: i64(span.duration), children: [] });
+  }
+
+  const blocks: { start: bigint; lines: string[] }[] = [];
+  for (const [traceId, nodes] of traces) {
+    const byId = new Map<string, Node>();
+    for (const node of nodes) byId.set(hex64(node.span.spanId), node);
+    const roots: Node[] = [];
+    for (const node of nodes) {
+      const parent = i64(node.span.parentSpanId) === 0n
+        ? undefined
+        : byId.get(hex64(node.span.parentSpanId));
+      if (parent !== undefined && parent !== node) parent.children.push(node);
+      else roots.push(node);
+    }
+    const byStart = (
+      a: Node,
+      b: Node,
+    ): number => (a.start < b.start ? -1 : a.start > b.start ? 1 : 0);
+    let t0 = nodes[0]!.start;
+    let t1 = nodes[0]!.start + nodes[0]!.duration;
+    for (const n of nodes) {
+      if (n.start < t0) t0 = n.start;
+      if (n.start + n.duration > t1) t1 = n.start + n.duration;
+    }
+    const total = t1 - t0 > 0n ? t1 - t0 : 1n;
+
+    const timeWidth = 9;
+    const statusWidth = 5;
+    const nameWidth = Math.floor((width - 2 * timeWidth - statusWidth - 5) * 0.45);
+    const barWidth = width - nameWidth - 2 * timeWidth - statusWidth - 5;
+    const service = options?.serviceName ? `  ${options.serviceName}` : "";
+    const lines = [
+      paint(
+        "1",
+        `trace ${traceId}${service}  ${nodes.length} span${nodes.length === 1 ? "" : "s"}  ${
+          ms(t1 - t0)
+        }`,
+      ),
+    ];
+
+    const draw = (node: Node, depth: number): void => {
+      const status = statusOf(node.span);
+      const from = Number(((node.start - t0) * BigInt(barWidth)) / total);
+      const len = Math.max(1, Number((node.duration * BigInt(barWidth)) / total));
+      const bar = " ".repeat(Math.min(from, barWidth - 1)) +
+        "█".repeat(Math.min(len, barWidth - Math.min(from, barWidth - 1)));
+      const barColor = status === "error" ? "31" : status === "ok" ? "32" : "33";
+      const name = fit(`${"  ".repeat(depth + 1)}${node.span.operationName}`, nameWidth);
+      const statusText = status === "error" ? paint("31;1", "error") : status;
+      lines.push(
+        `${name} ${paint(barColor, fit(bar, barWidth))} ${
+          ms(node.start - t0).padStart(timeWidth)
+        } ${ms(node.duration).padStart(timeWidth)} ${statusText}`.trimEnd(),
+      );
+      const shown = (node.span.tags ?? []).filter((t) => important.has(t.key))
+        .map((t) => `${t.key}=${tagText(t)}`);
+      if (shown.length > 0) {
+        lines.push(
+          paint("2", fit(`${"  ".repeat(depth + 2)}· ${shown.join(" ")}`, width).trimEnd()),
+        );
+      }
+      for (const child of node.children.sort(byStart)) draw(child, depth + 1);
+    };
+    for (const root of roots.sort(byStart)) draw(root, 0);
+    blocks.push({ start: t0, lines });
+  }
+  blocks.sort((a, b) => (a.start < b.start ? -1 : a.start > b.start ? 1 : 0));
+  return blocks.map((b) => b.lines.join("\n")).join("\n\n");
+}

@@ -1,0 +1,96 @@
+import assert from "node:assert/strict";
+import { formatWaterfall, type JaegerSpan, TagType } from "../../../exporters/jaeger/mod.ts";
+
+const OK = [{ key: "ok", vType: TagType.BOOL, vBool: true }];
+const ERR = [{ key: "error", vType: TagType.BOOL, vBool: true }];
+
+function span(
+  id: number,
+  parent: number,
+  name: string,
+  start: number,
+  duration: number,
+  extra?: Partial<JaegerSpan>,
+): JaegerSpan {
+  return {
+    traceIdHigh: 0n,
+    traceIdLow: 7n,
+    spanId: BigInt(id),
+    parentSpanId: BigInt(parent),
+    operationName: name,
+    flags: 1,
+    startTime: BigInt(start),
+    duration: BigInt(duration),
+    tags: OK,
+    ...extra,
+  };
+}
+
+Deno.test("waterfall: tree order, indentation, offsets and durations", () => {
+  const text = formatWaterfall([
+    span(3, 1, "execute", 1_000_600, 300, { tags: ERR }),
+    span(1, 0, "request", 1_000_000, 1_000),
+    span(2, 1, "plan", 1_000_100, 400),
+    span(4, 3, "partition 0", 1_000_650, 100),
+  ]);
+  const lines = text.split("\n");
+  assert.match(lines[0]!, /^trace 00000000000000000000000000000007 {2}4 spans {2}1\.000ms$/);
+  assert.match(lines[1]!, /^ {2}request +█+ +0\.000ms +1\.000ms ok$/);
+  assert.match(lines[2]!, /^ {4}plan +█+ +0\.100ms +0\.400ms ok$/);
+  assert.match(lines[3]!, /^ {4}execute +█+ +0\.600ms +0\.300ms error$/);
+  assert.match(lines[4]!, /^ {6}partition 0 +█+ +0\.650ms +0\.100ms ok$/);
+  assert.equal(lines.length, 5);
+  for (const line of lines) assert.ok([...line].length <= 80, `${[...line].length}: ${line}`);
+});
+
+Deno.test("waterfall: bars are drawn to scale", () => {
+  const text = formatWaterfall([
+    span(1, 0, "whole", 0, 1_000),
+    span(2, 1, "second half", 500, 500),
+  ]);
+  const [, whole, half] = text.split("\n");
+  const barOf = (line: string): [number, number] => {
+    const first = line.indexOf("█");
+    return [first, line.lastIndexOf("█") - first + 1];
+  };
+  const [wStart, wLen] = barOf(whole!);
+  const [hStart, hLen] = barOf(half!);
+  assert.ok(Math.abs(hLen * 2 - wLen) <= 1, `half bar ${hLen} vs whole ${wLen}`);
+  assert.ok(Math.abs(hStart - (wStart + wLen / 2)) <= 1);
+});
+
+Deno.test("waterfall: traces apart, oldest first; a missing parent makes a root", () => {
+  const text = formatWaterfall([
+    span(9, 0, "later trace", 5_000, 10, { traceIdLow: 8n }),
+    span(2, 99, "orphan", 1_000, 10),
+  ]);
+  const blocks = text.split("\n\n");
+  assert.equal(blocks.length, 2);
+  assert.match(blocks[0]!, /trace 0+7 .*\n {2}orphan/);
+  assert.match(blocks[1]!, /trace 0+8 .*\n {2}later trace/);
+  assert.equal(formatWaterfall([]), "");
+});
+
+Deno.test("waterfall: important tags under the span; colour only when asked", () => {
+  const tags = [
+    ...OK,
+    { key: "http.status_code", vType: TagType.LONG, vLong: 200n },
+    { key: "unimportant", vType: TagType.STRING, vStr: "x" },
+  ];
+  const plain = formatWaterfall([span(1, 0, "GET /", 0, 10, { tags })], { serviceName: "svc" });
+  assert.match(plain, /svc/);
+  assert.match(plain, /\n {4}· http\.status_code=200$/);
+  assert.ok(!plain.includes("unimportant"));
+  assert.ok(!plain.includes("\x1b["));
+  const colored = formatWaterfall([span(1, 0, "GET /", 0, 10)], { color: true });
+  assert.ok(colored.includes("\x1b[32m"));
+});
+
+Deno.test("waterfall: ids given as parts or numbers group the same", () => {
+  const text = formatWaterfall([
+    span(1, 0, "root", 0, 10, { traceIdLow: { hi: 0, lo: 7 }, spanId: { hi: 0, lo: 1 } }),
+    span(2, 1, "child", 2, 5, { traceIdLow: 7, parentSpanId: 1 }),
+  ]);
+  assert.match(text, /^trace 0+7 {2}2 spans/);
+  assert.match(text, /\n {4}child/);
+});
