@@ -124,6 +124,7 @@ export class CompactReader {
       } else if (i < 9) {
         hi |= v << (7 * i - 32);
       } else {
+        if (b & 0x80) this.fail(`varint longer than 10 bytes (${what})`, start);
         if (b > 0x01) this.fail(`varint longer than 64 bits (${what})`, start);
         hi |= v << 31;
       }
@@ -301,9 +302,11 @@ export class CompactReader {
       case CT.DOUBLE:
         this.#skipBytes(8, "double");
         return;
-      case CT.BINARY:
-        this.pos += this.#readLength("binary");
+      case CT.BINARY: {
+        const n = this.#readLength("binary"); // (not `pos += read()`: read advances pos)
+        this.pos += n;
         return;
+      }
       case CT_UUID:
         this.#skipBytes(16, "uuid");
         return;
