@@ -21,13 +21,16 @@
 import ts from "typescript";
 import { tmpdir } from "node:os";
 import { dirname, join, relative, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
-
-/** The pinned `@types/node` the package is type-checked with (Node 20, the oldest supported). */
-export const TYPES_NODE_VERSION = "20.19.25";
-
-/** The repository root. */
-export const ROOT: string = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+import {
+  consumerProject,
+  copyDir,
+  exists,
+  pack,
+  ROOT,
+  run,
+  TYPES_NODE_VERSION,
+} from "./_npm_tools.ts";
+import { runPackageChecks } from "./npm_checks.ts";
 
 /** Where the emitted modules live inside the package. */
 const ESM_DIR = "esm";
@@ -67,40 +70,6 @@ interface DenoJson {
 function fail(message: string): never {
   console.error(`build_npm: ${message}`);
   Deno.exit(1);
-}
-
-/** Runs a command, inheriting output; throws when it fails. */
-export async function run(
-  cmd: string,
-  args: string[],
-  options: { cwd?: string; env?: Record<string, string>; quiet?: boolean } = {},
-): Promise<string> {
-  const out = await new Deno.Command(cmd, {
-    args,
-    cwd: options.cwd,
-    env: options.env,
-    stdout: options.quiet ? "piped" : "inherit",
-    stderr: options.quiet ? "piped" : "inherit",
-  }).output();
-  const stdout = options.quiet ? new TextDecoder().decode(out.stdout) : "";
-  if (!out.success) {
-    const stderr = options.quiet ? new TextDecoder().decode(out.stderr) : "";
-    throw new Error(
-      `${cmd} ${args.join(" ")} failed (exit ${out.code})${stdout ? `\n${stdout}` : ""}${
-        stderr ? `\n${stderr}` : ""
-      }`,
-    );
-  }
-  return stdout;
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await Deno.stat(path);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /**
@@ -409,52 +378,6 @@ const formatHost: ts.FormatDiagnosticsHost = {
   getNewLine: () => "\n",
 };
 
-/** Packs `packageDir` into a tarball in `destination` and returns the tarball's path. */
-export async function pack(packageDir: string, destination: string): Promise<string> {
-  const out = await run(
-    "npm",
-    ["pack", "--json", "--loglevel=error", "--pack-destination", destination, packageDir],
-    { quiet: true },
-  );
-  const info = JSON.parse(out) as { filename: string }[];
-  const filename = info[0]?.filename;
-  if (filename === undefined) throw new Error(`npm pack printed no file name:\n${out}`);
-  return join(destination, filename);
-}
-
-/**
- * Makes a throwaway project in a new temp dir that installs `tarball` (and `extra` packages,
- * such as typescript for the consumer check) from npm.
- */
-export async function consumerProject(tarball: string, extra: string[] = []): Promise<string> {
-  const dir = await Deno.makeTempDir({ prefix: "spanwire-consumer-" });
-  await Deno.writeTextFile(
-    join(dir, "package.json"),
-    JSON.stringify({ name: "spanwire-consumer", private: true, type: "module" }, null, 2) + "\n",
-  );
-  await run("npm", [
-    "install",
-    "--no-audit",
-    "--no-fund",
-    "--no-package-lock",
-    "--prefer-offline",
-    "--loglevel=error",
-    tarball,
-    ...extra,
-  ], { cwd: dir });
-  return dir;
-}
-
-async function copyDir(from: string, to: string): Promise<void> {
-  await Deno.mkdir(to, { recursive: true });
-  for await (const entry of Deno.readDir(from)) {
-    const a = join(from, entry.name);
-    const b = join(to, entry.name);
-    if (entry.isDirectory) await copyDir(a, b);
-    else if (entry.isFile) await Deno.copyFile(a, b);
-  }
-}
-
 /**
  * Runs the Node test suite (every `tests/node/*.mjs` not starting with `_`) with `node --test`
  * inside the consumer project `dir`, where `spanwire` is installed from the tarball. The tests
@@ -530,7 +453,6 @@ if (import.meta.main) {
         await Deno.remove(consumer, { recursive: true }).catch(() => {});
       }
       if (check) {
-        const { runPackageChecks } = await import("./npm_checks.ts");
         await runPackageChecks(staging, tarball);
       }
     }

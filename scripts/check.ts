@@ -32,6 +32,9 @@ const steps: Step[] = [
     cmd: [deno, "test", "-A", "--doc", "--parallel", ...sourceDirs, "tests/", "README.md"],
   },
   { name: "publish-dry-run", cmd: [deno, "publish", "--dry-run", "--allow-dirty"] },
+  // The npm package: build npm/, run tests/node/ under Node against the packed tarball, then
+  // publint, the `npm pack` listing and the consumer check (ESM, require(), tsc).
+  { name: "npm", cmd: [deno, "run", "-A", "scripts/build_npm.ts", "--test", "--check"] },
 ];
 
 function list(flag: string): string[] | undefined {

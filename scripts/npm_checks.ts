@@ -15,7 +15,7 @@
 // Usage: deno run -A scripts/npm_checks.ts [PACKAGE_DIR]   (default npm/, built beforehand)
 
 import { join } from "node:path";
-import { consumerProject, pack, ROOT, run, TYPES_NODE_VERSION } from "./build_npm.ts";
+import { consumerProject, pack, ROOT, run, TYPES_NODE_VERSION } from "./_npm_tools.ts";
 
 /** publint, pinned. */
 export const PUBLINT = "publint@0.3.25";
