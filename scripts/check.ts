@@ -32,6 +32,8 @@ const steps: Step[] = [
     cmd: [deno, "test", "-A", "--doc", "--parallel", ...sourceDirs, "tests/", "README.md"],
   },
   { name: "publish-dry-run", cmd: [deno, "publish", "--dry-run", "--allow-dirty"] },
+  // The committed wasm/_encoder_wasm.generated.ts must equal a fresh AssemblyScript build.
+  { name: "wasm-reproducible", cmd: [deno, "run", "-A", "scripts/build_wasm.ts", "--check"] },
   // The npm package: build npm/, run tests/node/ under Node against the packed tarball, then
   // publint, the `npm pack` listing and the consumer check (ESM, require(), tsc).
   { name: "npm", cmd: [deno, "run", "-A", "scripts/build_npm.ts", "--test", "--check"] },
