@@ -14,6 +14,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 
 const jaeger = await import("spanwire/exporters/jaeger");
+const wasm = await import("spanwire/wasm");
 const { assembleEmitBatch, decodeEmitBatch, emitBatchOverhead, encodeEmitBatch, encodeProcess } =
   jaeger;
 
@@ -33,7 +34,7 @@ const vectors = readdirSync(vectorsDir)
   }));
 
 /** Every SpanEncoderBackend the package exports (an object with a name and encodeSpans). */
-const backends = Object.values(jaeger).filter((value) =>
+const backends = [...Object.values(jaeger), ...Object.values(wasm)].filter((value) =>
   typeof value === "object" && value !== null && typeof value.name === "string" &&
   typeof value.encodeSpans === "function"
 );
@@ -140,8 +141,7 @@ test("encodeEmitBatch gives Apache Thrift's bytes", () => {
 });
 
 test("the package exports the encoder backends", () => {
-  const names = backends.map((b) => b.name).sort();
-  assert.ok(names.includes("js"), `backends: ${names.join(", ")}`);
+  assert.deepEqual(backends.map((b) => b.name).sort(), ["js", "wasm"]);
 });
 
 for (const backend of backends) {
@@ -165,6 +165,49 @@ for (const backend of backends) {
     }
   });
 }
+
+test("the wasm backend runs on WebAssembly in Node (the inlined module, no fallback)", () => {
+  assert.equal(wasm.wasmSpanEncoderState(), "wasm");
+  assert.ok(wasm.wasmMemoryBytes() > 0);
+});
+
+test("the js and wasm backends agree on awkward strings (Node's TextEncoder, lone surrogates)", () => {
+  const js = backends.find((b) => b.name === "js");
+  const wa = backends.find((b) => b.name === "wasm");
+  const strings = ["", "a", "é", "日本語", "😀", "\ud800", "x\udc00y", "a".repeat(300), "\u0000"];
+  let seed = 42;
+  const next = () => (seed = (seed * 1103515245 + 12345) >>> 0);
+  for (let round = 0; round < 200; round++) {
+    const spans = [];
+    for (let i = 0; i < 1 + (next() % 20); i++) {
+      const pick = () => strings[next() % strings.length] + strings[next() % strings.length];
+      spans.push({
+        traceIdLow: { hi: next(), lo: next() },
+        traceIdHigh: { hi: next(), lo: next() },
+        spanId: { hi: next(), lo: next() | 1 },
+        parentSpanId: 0,
+        operationName: pick(),
+        flags: 1,
+        startTime: 1_700_000_000_000_000 + next(),
+        duration: next() % 100_000,
+        tags: [
+          { key: pick(), vType: 0, vStr: pick() },
+          { key: "n", vType: 3, vLong: -(next() % 1000) },
+          { key: "f", vType: 1, vDouble: (next() % 1000) / 7 },
+          { key: "b", vType: 2, vBool: next() % 2 === 0 },
+        ],
+        logs: [{
+          timestamp: 1_700_000_000_000_000,
+          fields: [{ key: "event", vType: 0, vStr: pick() }],
+        }],
+      });
+    }
+    const a = js.encodeSpans(spans);
+    const b = wa.encodeSpans(spans);
+    assertBytes(b.bytes.slice(), a.bytes.slice(), `round ${round}`);
+    assert.deepEqual([...b.ends], [...a.ends], `round ${round} ends`);
+  }
+});
 
 test("decodeEmitBatch gives the JSON's values", () => {
   for (const v of vectors) {
