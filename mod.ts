@@ -22,3 +22,4 @@
  */
 
 export * from "./trace/mod.ts";
+export * from "./http/mod.ts";

@@ -1,0 +1,384 @@
+/**
+ * {@linkcode traceLayer}: the server middleware of IOx's `trace_http`, for fetch-style
+ * handlers (`Deno.serve`, `Bun.serve`, Hono's `app.fetch`, any runtime with `Request` and
+ * `Response`), and {@linkcode spanContextOf} to reach the server span inside the handler.
+ *
+ * @module
+ */
+
+import type { TraceCollector } from "../trace/collector.ts";
+import type { SpanContext } from "../trace/span_context.ts";
+import type { SpanRecorder } from "../trace/span_recorder.ts";
+import { getSpanContext, setSpanContext } from "./_context_store.ts";
+import {
+  finishBody,
+  finishBodyError,
+  finishCancelled,
+  finishEmpty,
+  finishHandlerError,
+  recordStatus,
+  rejectionBody,
+  ServerTracer,
+} from "./_server_span.ts";
+import type { Classification } from "./classify.ts";
+import type { TraceHeaderParser } from "./trace_header_parser.ts";
+
+/**
+ * Options of {@linkcode traceLayer} (and of the Node adapter, with Node's request type as `R`).
+ *
+ * @typeParam R The request type the span name function receives.
+ *
+ * @example
+ * ```ts
+ * import { type TraceLayerOptions, TraceHeaderParser } from "@spanwire/trace/http";
+ * import { RingBufferTraceCollector } from "@spanwire/trace/trace";
+ *
+ * const options: TraceLayerOptions = {
+ *   parser: new TraceHeaderParser({ formats: ["w3c", "jaeger"] }),
+ *   collector: new RingBufferTraceCollector(100),
+ *   name: (request) => `${request.method} ${new URL(request.url).pathname}`,
+ *   onInvalidContext: "reject",
+ * };
+ * ```
+ */
+export interface TraceLayerOptions<R = Request> {
+  /** Reads the incoming context (default `new TraceHeaderParser()`: every format). */
+  parser?: TraceHeaderParser;
+  /**
+   * Where server spans go. Without one no span is made, though incoming contexts are still
+   * read and offered to the handler for propagation.
+   */
+  collector?: TraceCollector;
+  /**
+   * The server span's name, or a function of the request giving it. Default: the request
+   * method (`GET`), as OpenTelemetry's HTTP conventions name a server span whose route is not
+   * known; pass a function for `GET /api/v2/query`-style names (mind the cardinality of names
+   * made from raw paths), or a constant to name spans after the service as IOx does.
+   */
+  name?: string | ((request: R) => string);
+  /**
+   * What to do with a request whose trace context header is malformed: `"ignore"` (default)
+   * serves it untraced and warns, rate-limited to one warning a minute with a count of the
+   * suppressed ones; `"reject"` answers 400 with a plain-text body naming the header and the
+   * reason, without calling the handler.
+   */
+  onInvalidContext?: "ignore" | "reject";
+  /** Where warnings go (default `console.warn`). */
+  warn?: (message: string) => void;
+}
+
+/**
+ * The server span's context (to make child spans) of a request inside a handler wrapped by
+ * {@linkcode traceLayer} or the Node adapter. When the request is not traced it is the
+ * incoming context, if one came (for instance an unsampled one, which outgoing requests must
+ * still carry); otherwise `undefined`.
+ *
+ * @param request The request the handler received (a `Request`, or Node's `IncomingMessage`).
+ * @returns The context, if any.
+ *
+ * @example
+ * ```ts
+ * import { spanContextOf } from "@spanwire/trace/http";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(spanContextOf(new Request("http://localhost/")), undefined);
+ * ```
+ */
+export function spanContextOf(request: object): SpanContext | undefined {
+  return getSpanContext(request);
+}
+
+/** A fetch-style handler: a request (and whatever else the runtime passes) to a response. */
+export type FetchHandler<A extends unknown[] = unknown[]> = (
+  request: Request,
+  ...rest: A
+) => Response | Promise<Response>;
+
+const encoder = new TextEncoder();
+
+function withTraceId(response: Response, traceId: string): Response {
+  try {
+    response.headers.set("trace-id", traceId);
+    return response;
+  } catch {
+    // Immutable headers (a `fetch` response, `Response.redirect`): copy the response.
+    const copy = new Response(response.body, response);
+    copy.headers.set("trace-id", traceId);
+    return copy;
+  }
+}
+
+function sizeOf(chunk: unknown): number {
+  if (typeof chunk === "string") return encoder.encode(chunk).byteLength;
+  return (chunk as { byteLength?: number } | undefined)?.byteLength ?? 0;
+}
+
+const PENDING: unique symbol = Symbol("pending");
+type Pending = typeof PENDING;
+const pending: Promise<Pending> = Promise.resolve(PENDING);
+
+/** The read's result if the stream had it ready (a fixed body), else `PENDING`. */
+function readIfReady<T>(
+  read: Promise<ReadableStreamReadResult<T>>,
+): Promise<ReadableStreamReadResult<T> | Pending> {
+  // Both settle in the same microtask turn only when `read` was already settled; then it
+  // wins, being first.
+  return Promise.race([read, pending]);
+}
+
+/**
+ * Wraps a body so that bytes are counted as the server pulls them, and the span finishes when
+ * the body has been read in full, cancelled (the client went away) or failed. Nothing is
+ * read ahead: each chunk is read from the handler's stream only when the server asks for it.
+ * `first` is a read already started (its result is the first chunk).
+ */
+function countedBody(
+  reader: ReadableStreamDefaultReader<Uint8Array>,
+  first: Promise<ReadableStreamReadResult<Uint8Array>> | undefined,
+  bytes: number,
+  recorder: SpanRecorder,
+  c: Classification,
+): ReadableStream<Uint8Array> {
+  let next = first;
+  return new ReadableStream<Uint8Array>({
+    async pull(controller): Promise<void> {
+      let result: ReadableStreamReadResult<Uint8Array>;
+      try {
+        const read = next ?? reader.read();
+        next = undefined;
+        result = await read;
+      } catch (error) {
+        finishBodyError(recorder, bytes, error);
+        controller.error(error);
+        return;
+      }
+      if (result.done) {
+        controller.close();
+        finishBody(recorder, c, bytes);
+        return;
+      }
+      bytes += sizeOf(result.value);
+      controller.enqueue(result.value);
+    },
+    cancel(reason): Promise<void> {
+      finishCancelled(recorder, bytes, reason);
+      return reader.cancel(reason);
+    },
+  }, { highWaterMark: 0 });
+}
+
+const DIGITS = /^\d{1,15}$/;
+
+/** The body size a response declares in `content-length`, if a sane one. */
+function declaredLength(headers: Headers): number | undefined {
+  const value = headers.get("content-length");
+  return value !== null && DIGITS.test(value) ? Number(value) : undefined;
+}
+
+/** Deno's `ServeHandlerInfo.completed`, when the runtime passed one. */
+function completedOf(rest: unknown[]): Promise<void> | undefined {
+  const info = rest[0] as { completed?: unknown } | undefined;
+  const completed = info !== null && typeof info === "object" ? info.completed : undefined;
+  return completed instanceof Promise ? completed : undefined;
+}
+
+/**
+ * Hands the response body to the server, counting its bytes, and finishes the span when it
+ * has been sent. A fixed body (a string or bytes: the stream has its one chunk ready) is
+ * counted at once and handed over as bytes, which keeps the runtime's fast path and its
+ * `content-length`; the span then ends when the runtime says the response was delivered
+ * (Deno's `info.completed`) or, without that signal, at once. Any other body is streamed
+ * through a counting pull-through stream.
+ */
+async function tracedBody(
+  response: Response,
+  body: ReadableStream<Uint8Array>,
+  recorder: SpanRecorder,
+  c: Classification,
+  traceId: string,
+  completed: Promise<void> | undefined,
+): Promise<Response> {
+  const init = {
+    status: response.status,
+    statusText: response.statusText,
+    headers: response.headers,
+  };
+  const reader = body.getReader();
+  const firstRead = reader.read();
+  const first = await readIfReady(firstRead);
+  let traced: Response;
+  if (first === PENDING) {
+    traced = new Response(countedBody(reader, firstRead, 0, recorder, c), init);
+  } else if (first.done) {
+    traced = new Response(null, init);
+    finishEmpty(recorder, c);
+  } else {
+    const chunk = first.value;
+    const bytes = sizeOf(chunk);
+    const secondRead = reader.read();
+    const second = await readIfReady(secondRead);
+    if (second !== PENDING && second.done && chunk instanceof Uint8Array) {
+      traced = new Response(chunk as Uint8Array<ArrayBuffer>, init);
+      if (completed === undefined) finishBody(recorder, c, bytes);
+      else {
+        completed.then(
+          () => finishBody(recorder, c, bytes),
+          (reason) => finishCancelled(recorder, undefined, reason),
+        );
+      }
+    } else {
+      // A real stream: send the chunk already read, then pull the rest as the server asks.
+      let started = false;
+      const rest = countedBody(
+        reader,
+        second === PENDING ? secondRead : Promise.resolve(second),
+        bytes,
+        recorder,
+        c,
+      );
+      const restReader = rest.getReader();
+      traced = new Response(
+        new ReadableStream<Uint8Array>({
+          async pull(controller): Promise<void> {
+            if (!started) {
+              started = true;
+              controller.enqueue(chunk);
+              return;
+            }
+            const result = await restReader.read();
+            if (result.done) controller.close();
+            else controller.enqueue(result.value);
+          },
+          cancel(reason): Promise<void> {
+            return restReader.cancel(reason);
+          },
+        }, { highWaterMark: 0 }),
+        init,
+      );
+    }
+  }
+  traced.headers.set("trace-id", traceId);
+  return traced;
+}
+
+/**
+ * Wraps a fetch-style handler with IOx's `TraceLayer` behaviour.
+ *
+ * For each request it reads the incoming trace context (see `TraceHeaderParser`). When the
+ * context is sampled and a collector is configured it makes a server span, a child of the
+ * caller's span (so the span's parent is the incoming span id), which:
+ *
+ * - records `span.kind` = `server`, `http.method`, `http.path` (no query string: queries
+ *   often carry secrets), `http.status_code`, `http.response_body_size`, and the Jaeger debug
+ *   id under `jaeger-debug-id` when the debug header started the trace;
+ * - records IOx's events: "request processed" when the handler returns a response with a
+ *   body, "request processed with empty response" when it has none, "returned body data"
+ *   (with the byte count) when the body has been sent, "request cancelled" when the client
+ *   went away first;
+ * - takes its status from the response by IOx's classification (`classifyResponse`: 2xx and
+ *   304 ok; 404, 405, other 4xx and 501, other 5xx errors);
+ * - finishes when the response body has been sent in full, or cancelled, or has failed:
+ *   bytes are counted as they stream, never buffered, and nothing is read ahead (a null body,
+ *   a `HEAD` request, a 101 upgrade finish the span when the handler returns).
+ *
+ * The response then carries a `trace-id` header: the trace id as 32 lower-case hex digits
+ * (IOx trims leading zeros; the full width is what W3C and the Jaeger UI show). Inside the
+ * handler, {@linkcode spanContextOf} gives the server span's context, for child spans and
+ * outgoing requests. A handler that throws (or rejects) marks the span as an error, finishes
+ * it, and the error is rethrown to the runtime unchanged.
+ *
+ * A malformed context header never fails the request unless `onInvalidContext` is
+ * `"reject"`: by default it is served untraced with a rate-limited warning, as IOx does.
+ *
+ * @typeParam A The arguments the runtime passes after the request (Deno's `info`, ...).
+ * @param handler The handler to wrap.
+ * @param options Parser, collector, span name, malformed-header policy, warning sink.
+ * @returns The wrapped handler, with the same parameters.
+ *
+ * @example Serve with tracing (here driven without a server)
+ * ```ts
+ * import { spanContextOf, traceLayer } from "@spanwire/trace/http";
+ * import { RingBufferTraceCollector, SpanRecorder } from "@spanwire/trace/trace";
+ * import assert from "node:assert/strict";
+ *
+ * const collector = new RingBufferTraceCollector(10);
+ * const handler = traceLayer((request: Request) => {
+ *   using step = new SpanRecorder(spanContextOf(request)?.child("plan"));
+ *   step.ok();
+ *   return new Response("hello");
+ * }, { collector });
+ * // With Deno: Deno.serve({ port: 8080 }, handler);
+ *
+ * const response = await handler(new Request("http://localhost/api/v2/query?q=1", {
+ *   headers: { "uber-trace-id": "3a43:432e345:0:1" },
+ * }));
+ * assert.equal(response.headers.get("trace-id"), "00000000000000000000000000003a43");
+ * assert.equal(await response.text(), "hello");
+ * const [plan, server] = collector.spans();
+ * assert.equal(server?.metadata.get("http.path"), "/api/v2/query");
+ * assert.equal(server?.ctx.parentSpanId?.toString(), "000000000432e345");
+ * assert.ok(plan?.ctx.parentSpanId?.equals(server?.ctx.spanId));
+ * assert.equal(server?.status, "ok");
+ * ```
+ */
+export function traceLayer<A extends unknown[]>(
+  handler: FetchHandler<A>,
+  options: TraceLayerOptions<Request> = {},
+): (request: Request, ...rest: A) => Promise<Response> {
+  if (typeof handler !== "function") {
+    throw new TypeError("Cannot make traceLayer: the handler is not a function");
+  }
+  const tracer = new ServerTracer<Request>(options);
+  return async (request: Request, ...rest: A): Promise<Response> => {
+    const method = request.method;
+    const started = tracer.start(request, request.headers, method, request.url);
+    if (started.kind === "reject") {
+      return new Response(rejectionBody(started.error), {
+        status: 400,
+        headers: { "content-type": "text/plain; charset=utf-8" },
+      });
+    }
+    if (started.kind === "untraced") {
+      if (started.ctx !== undefined) setSpanContext(request, started.ctx);
+      return await handler(request, ...rest);
+    }
+    const recorder = started.recorder;
+    setSpanContext(request, started.ctx);
+    let response: Response;
+    try {
+      response = await handler(request, ...rest);
+    } catch (error) {
+      finishHandlerError(recorder, error);
+      throw error;
+    }
+    if (!(response instanceof Response)) {
+      finishHandlerError(recorder, new TypeError("the handler did not return a Response"));
+      return response;
+    }
+    const c = recordStatus(recorder, response.status, response.headers);
+    const traceId = started.ctx.traceId.toString();
+    const body = response.body;
+    if (
+      body === null || method === "HEAD" || response.status === 101 || body.locked ||
+      response.bodyUsed
+    ) {
+      finishEmpty(recorder, c);
+      return withTraceId(response, traceId);
+    }
+    recorder.event("request processed");
+    const completed = completedOf(rest);
+    if (completed !== undefined) {
+      const declared = declaredLength(response.headers);
+      if (declared !== undefined) {
+        // The runtime sends exactly `content-length` bytes and says when it is done: the body
+        // need not be touched (this keeps the runtime's fast path).
+        completed.then(
+          () => finishBody(recorder, c, declared),
+          (reason) => finishCancelled(recorder, undefined, reason),
+        );
+        return withTraceId(response, traceId);
+      }
+    }
+    return await tracedBody(response, body, recorder, c, traceId, completed);
+  };
+}
