@@ -57,6 +57,8 @@ export interface WasmEncoderCore {
   encodeSpans(spans: readonly JaegerSpan[]): EncodedSpans;
   /** The WASM memory's size in bytes. */
   memoryBytes(): number;
+  /** The intern table: entries, bytes used, and how many times it was cleared. */
+  internStats(): { entries: number; bytes: number; resets: number };
 }
 
 /** Makes the encoder over one instance of the module. */
@@ -75,6 +77,7 @@ export function createWasmEncoderCore(x: EncoderExports): WasmEncoderCore {
   const entryAddr = new Int32Array(INTERN_MAX_ENTRIES);
   const entryLen = new Int32Array(INTERN_MAX_ENTRIES);
   let entries = 0;
+  let resets = 0;
 
   /** Per slot: the last string seen there. */
   const slotStr: (string | undefined)[] = new Array(SLOTS).fill(undefined);
@@ -114,6 +117,7 @@ export function createWasmEncoderCore(x: EncoderExports): WasmEncoderCore {
   }
 
   function resetIntern(): void {
+    resets++;
     internMap.clear();
     entries = 0;
     internTop = internBase;
@@ -346,7 +350,11 @@ export function createWasmEncoderCore(x: EncoderExports): WasmEncoderCore {
   }
 
   ensureBytes(internEnd + SLACK + 64 * 1024);
-  return { encodeSpans, memoryBytes: () => memory.buffer.byteLength };
+  return {
+    encodeSpans,
+    memoryBytes: () => memory.buffer.byteLength,
+    internStats: () => ({ entries, bytes: internTop - internBase, resets }),
+  };
 }
 
 function align(n: number, to: number): number {
