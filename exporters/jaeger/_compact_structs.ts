@@ -13,31 +13,41 @@ import type {
   JaegerTag,
 } from "./thrift_model.ts";
 
+// Within these structs every field-id delta is between 1 and 15, so every field header is the
+// one-byte short form `(delta << 4) | type`; the writers compute it from the last field written
+// (a local variable, no state in the writer) and write the struct's stop byte themselves.
+
 /** Writes a `jaeger.Tag` struct (its fields and its stop byte). */
 export function writeTag(w: CompactWriter, tag: JaegerTag): void {
-  w.structBegin();
-  w.writeFieldHeader(CT.BINARY, 1);
+  w.writeByte(0x10 | CT.BINARY); // 1: key
   w.writeString(tag.key);
-  w.writeFieldHeader(CT.I32, 2);
+  w.writeByte(0x10 | CT.I32); // 2: vType
   w.writeI32(tag.vType);
+  let last = 2;
   if (tag.vStr != null) {
-    w.writeFieldHeader(CT.BINARY, 3);
+    w.writeByte(0x10 | CT.BINARY); // 3: vStr (delta 1 from 2)
     w.writeString(tag.vStr);
+    last = 3;
   }
   if (tag.vDouble != null) {
-    w.writeFieldHeader(CT.DOUBLE, 4);
+    w.writeByte(((4 - last) << 4) | CT.DOUBLE);
     w.writeDouble(tag.vDouble);
+    last = 4;
   }
-  if (tag.vBool != null) w.writeBoolField(5, tag.vBool);
+  if (tag.vBool != null) {
+    w.writeByte(((5 - last) << 4) | (tag.vBool ? CT.BOOLEAN_TRUE : CT.BOOLEAN_FALSE));
+    last = 5;
+  }
   if (tag.vLong != null) {
-    w.writeFieldHeader(CT.I64, 6);
+    w.writeByte(((6 - last) << 4) | CT.I64);
     w.writeI64(tag.vLong);
+    last = 6;
   }
   if (tag.vBinary != null) {
-    w.writeFieldHeader(CT.BINARY, 7);
+    w.writeByte(((7 - last) << 4) | CT.BINARY);
     w.writeBinary(tag.vBinary);
   }
-  w.structEnd();
+  w.writeByte(CT.STOP);
 }
 
 /** Writes a list<Tag> (header and elements). */
@@ -49,88 +59,88 @@ export function writeTagList(w: CompactWriter, tags: readonly JaegerTag[]): void
 
 /** Writes a `jaeger.Log` struct. */
 export function writeLog(w: CompactWriter, log: JaegerLog): void {
-  w.structBegin();
-  w.writeFieldHeader(CT.I64, 1);
+  w.writeByte(0x10 | CT.I64); // 1: timestamp
   w.writeI64(log.timestamp);
-  w.writeFieldHeader(CT.LIST, 2);
+  w.writeByte(0x10 | CT.LIST); // 2: fields
   writeTagList(w, log.fields);
-  w.structEnd();
+  w.writeByte(CT.STOP);
 }
 
 /** Writes a `jaeger.SpanRef` struct. */
 export function writeSpanRef(w: CompactWriter, ref: JaegerSpanRef): void {
-  w.structBegin();
-  w.writeFieldHeader(CT.I32, 1);
+  w.writeByte(0x10 | CT.I32); // 1: refType
   w.writeI32(ref.refType);
-  w.writeFieldHeader(CT.I64, 2);
+  w.writeByte(0x10 | CT.I64); // 2: traceIdLow
   w.writeI64(ref.traceIdLow);
-  w.writeFieldHeader(CT.I64, 3);
+  w.writeByte(0x10 | CT.I64); // 3: traceIdHigh
   w.writeI64(ref.traceIdHigh);
-  w.writeFieldHeader(CT.I64, 4);
+  w.writeByte(0x10 | CT.I64); // 4: spanId
   w.writeI64(ref.spanId);
-  w.structEnd();
+  w.writeByte(CT.STOP);
 }
 
 /** Writes a `jaeger.Span` struct (its fields and its stop byte). */
 export function writeSpan(w: CompactWriter, span: JaegerSpan): void {
-  w.structBegin();
-  w.writeFieldHeader(CT.I64, 1);
+  w.writeByte(0x10 | CT.I64); // 1: traceIdLow
   w.writeI64(span.traceIdLow);
-  w.writeFieldHeader(CT.I64, 2);
+  w.writeByte(0x10 | CT.I64); // 2: traceIdHigh
   w.writeI64(span.traceIdHigh);
-  w.writeFieldHeader(CT.I64, 3);
+  w.writeByte(0x10 | CT.I64); // 3: spanId
   w.writeI64(span.spanId);
-  w.writeFieldHeader(CT.I64, 4);
+  w.writeByte(0x10 | CT.I64); // 4: parentSpanId
   w.writeI64(span.parentSpanId);
-  w.writeFieldHeader(CT.BINARY, 5);
+  w.writeByte(0x10 | CT.BINARY); // 5: operationName
   w.writeString(span.operationName);
   const refs = span.references;
   if (refs != null) {
-    w.writeFieldHeader(CT.LIST, 6);
+    w.writeByte(0x10 | CT.LIST); // 6: references
     w.writeListHeader(CT.STRUCT, refs.length);
     for (let i = 0; i < refs.length; i++) writeSpanRef(w, refs[i]!);
+    w.writeByte(0x10 | CT.I32); // 7: flags (delta 1 from 6)
+  } else {
+    w.writeByte(0x20 | CT.I32); // 7: flags (delta 2 from 5)
   }
-  w.writeFieldHeader(CT.I32, 7);
   w.writeI32(span.flags);
-  w.writeFieldHeader(CT.I64, 8);
+  w.writeByte(0x10 | CT.I64); // 8: startTime
   w.writeI64(span.startTime);
-  w.writeFieldHeader(CT.I64, 9);
+  w.writeByte(0x10 | CT.I64); // 9: duration
   w.writeI64(span.duration);
-  if (span.tags != null) {
-    w.writeFieldHeader(CT.LIST, 10);
-    writeTagList(w, span.tags);
-  }
+  const tags = span.tags;
   const logs = span.logs;
+  if (tags != null) {
+    w.writeByte(0x10 | CT.LIST); // 10: tags
+    writeTagList(w, tags);
+    if (logs != null) w.writeByte(0x10 | CT.LIST); // 11: logs (delta 1 from 10)
+  } else if (logs != null) {
+    w.writeByte(0x20 | CT.LIST); // 11: logs (delta 2 from 9)
+  }
   if (logs != null) {
-    w.writeFieldHeader(CT.LIST, 11);
     w.writeListHeader(CT.STRUCT, logs.length);
     for (let i = 0; i < logs.length; i++) writeLog(w, logs[i]!);
   }
-  w.structEnd();
+  w.writeByte(CT.STOP);
 }
 
 /** Writes a `jaeger.Process` struct. */
 export function writeProcess(w: CompactWriter, process: JaegerProcess): void {
-  w.structBegin();
-  w.writeFieldHeader(CT.BINARY, 1);
+  w.writeByte(0x10 | CT.BINARY); // 1: serviceName
   w.writeString(process.serviceName);
   if (process.tags != null) {
-    w.writeFieldHeader(CT.LIST, 2);
+    w.writeByte(0x10 | CT.LIST); // 2: tags
     writeTagList(w, process.tags);
   }
-  w.structEnd();
+  w.writeByte(CT.STOP);
 }
 
 /** Writes a `jaeger.ClientStats` struct. */
 export function writeClientStats(w: CompactWriter, stats: ClientStats): void {
-  w.structBegin();
-  w.writeFieldHeader(CT.I64, 1);
+  w.writeByte(0x10 | CT.I64); // 1: fullQueueDroppedSpans
   w.writeI64(stats.fullQueueDroppedSpans);
-  w.writeFieldHeader(CT.I64, 2);
+  w.writeByte(0x10 | CT.I64); // 2: tooLargeDroppedSpans
   w.writeI64(stats.tooLargeDroppedSpans);
-  w.writeFieldHeader(CT.I64, 3);
+  w.writeByte(0x10 | CT.I64); // 3: failedToEmitSpans
   w.writeI64(stats.failedToEmitSpans);
-  w.structEnd();
+  w.writeByte(CT.STOP);
 }
 
 /** Writes a `jaeger.Batch` struct. */

@@ -201,6 +201,7 @@ export class CompactWriter {
   /** Writes the i64 whose two's-complement halves are (hi, lo) as a zigzag varint. */
   writeI64Parts(hi: number, lo: number): void {
     if (this.pos + 10 > this.buf.length) this.ensure(10);
+    hi |= 0;
     const sign = hi >> 31; // 0 or -1
     let zh = (((hi << 1) | (lo >>> 31)) ^ sign) >>> 0;
     let zl = ((lo << 1) ^ sign) >>> 0;
@@ -224,6 +225,11 @@ export class CompactWriter {
     if (typeof v === "number") {
       if ((v | 0) === v) {
         this.writeVarint32((v << 1) ^ (v >> 31));
+        return;
+      }
+      if (Number.isInteger(v) && v >= -TWO_63 && v < TWO_63) {
+        const lo = v >>> 0; // v mod 2^32
+        this.writeI64Parts((v - lo) / TWO_32, lo); // exact; the high half as a signed int
         return;
       }
     } else if (typeof v === "object") {

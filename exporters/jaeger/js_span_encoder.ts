@@ -2,16 +2,315 @@
  * The pure-TypeScript encoder backend (`"js"`): Jaeger spans to compact-Thrift `Span` structs,
  * byte for byte as Apache Thrift writes them, into one reused growable buffer.
  *
+ * This is the hot path of the exporter, written for speed rather than brevity: one module-level
+ * buffer, a local write position threaded through small helpers (which V8 inlines), constant
+ * field headers, an ASCII fast path for strings, ids from {@linkcode I64Parts} as 32-bit halves
+ * without BigInt, and one-byte varints without a loop. `encodeEmitBatch` (through the struct
+ * writers over `CompactWriter`) is the plainer reference; both are held to Apache Thrift's bytes
+ * by the conformance vectors.
+ *
  * @module
  */
 
-import { CompactWriter } from "./_compact_writer.ts";
-import { writeSpan } from "./_compact_structs.ts";
 import type { EncodedSpans, SpanEncoderBackend } from "./span_encoder_backend.ts";
-import type { JaegerSpan } from "./thrift_model.ts";
+import type { I64, I64Parts, JaegerLog, JaegerSpan, JaegerTag } from "./thrift_model.ts";
 
-const writer = new CompactWriter(64 * 1024);
+const TWO_32 = 4294967296;
+const TWO_63 = 9223372036854775808;
+/** Free bytes guaranteed before every run of fixed-size writes (the largest is < 64). */
+const SLACK = 128;
+
+/** Up to this length a JS loop copies ASCII strings faster than `encodeInto` (measured). */
+const ASCII_LOOP_MAX = 48;
+
+const textEncoder = new TextEncoder();
+
+function varintSize(n: number): number {
+  return n < 0x80 ? 1 : n < 0x4000 ? 2 : n < 0x200000 ? 3 : n < 0x10000000 ? 4 : 5;
+}
+
+let buf = new Uint8Array(64 * 1024);
+let view = new DataView(buf.buffer);
 let ends = new Uint32Array(256);
+
+/** Makes sure `buf` holds at least `need` bytes, keeping the first `keep`. */
+function grow(need: number, keep: number): void {
+  let cap = buf.length * 2;
+  while (cap < need) cap *= 2;
+  const next = new Uint8Array(cap);
+  next.set(buf.subarray(0, keep));
+  buf = next;
+  view = new DataView(next.buffer);
+}
+
+function room(p: number, n: number): void {
+  if (p + n > buf.length) grow(p + n, p);
+}
+
+function varint32(p: number, n: number): number {
+  n >>>= 0;
+  const b = buf;
+  while (n >= 0x80) {
+    b[p++] = (n & 0x7f) | 0x80;
+    n >>>= 7;
+  }
+  b[p++] = n;
+  return p;
+}
+
+function i32(p: number, n: number): number {
+  const z = ((n << 1) ^ (n >> 31)) >>> 0;
+  if (z < 0x80) {
+    buf[p] = z;
+    return p + 1;
+  }
+  return varint32(p, z);
+}
+
+/** The zigzag varint of the i64 whose halves are (hi, lo). */
+function i64Parts(p: number, hi: number, lo: number): number {
+  const sign = hi >> 31;
+  const zh = (((hi << 1) | (lo >>> 31)) ^ sign) >>> 0;
+  const zl = ((lo << 1) ^ sign) >>> 0;
+  if (zh === 0) return varint32(p, zl);
+  // More than 32 bits (random ids: nearly always 10 bytes): the low 28 bits as four bytes
+  // (a Uint8Array store keeps the low 8 bits), then the remaining <= 36 bits as a double.
+  const b = buf;
+  b[p] = zl | 0x80;
+  b[p + 1] = (zl >>> 7) | 0x80;
+  b[p + 2] = (zl >>> 14) | 0x80;
+  b[p + 3] = (zl >>> 21) | 0x80;
+  p += 4;
+  let r = zh * 16 + (zl >>> 28);
+  while (r >= 0x80) {
+    const low = r & 0x7f; // r mod 2^32 keeps the low 7 bits
+    b[p++] = low | 0x80;
+    r = (r - low) / 128;
+  }
+  b[p++] = r;
+  return p;
+}
+
+function i64(p: number, v: I64): number {
+  if (typeof v === "number") {
+    if ((v | 0) === v) return i32(p, v);
+    if (Number.isInteger(v) && v >= -TWO_63 && v < TWO_63) {
+      const lo = v >>> 0;
+      return i64Parts(p, (v - lo) / TWO_32, lo);
+    }
+    throw new RangeError(`Cannot encode i64: ${v} is not an integer in [-2^63, 2^63)`);
+  }
+  if (typeof v === "bigint") {
+    const u = BigInt.asUintN(64, v);
+    return i64Parts(p, Number(u >> 32n), Number(u & 0xffffffffn));
+  }
+  return i64Parts(p, (v as I64Parts).hi, (v as I64Parts).lo >>> 0);
+}
+
+/** A string: varint byte length and UTF-8; afterwards SLACK bytes are free again. */
+function str(p: number, s: string): number {
+  const len = s.length;
+  if (p + len * 3 + 5 + SLACK > buf.length) grow(p + len * 3 + 5 + SLACK, p);
+  const b = buf;
+  if (len <= ASCII_LOOP_MAX) {
+    const start = p + 1;
+    let i = 0;
+    for (; i < len; i++) {
+      const c = s.charCodeAt(i);
+      if (c >= 0x80) break;
+      b[start + i] = c;
+    }
+    if (i === len) {
+      b[p] = len;
+      return start + len;
+    }
+  }
+  // Longer or non-ASCII: TextEncoder after room for the length varint of an all-ASCII string
+  // (the shortest the length can be), moved forward in the rare case that it is longer.
+  const reserve = varintSize(len);
+  const start = p + reserve;
+  const written = textEncoder.encodeInto(s, b.subarray(start, start + len * 3)).written;
+  const actual = varintSize(written);
+  if (actual !== reserve) b.copyWithin(p + actual, start, start + written);
+  return varint32(p, written) + written;
+}
+
+function binary(p: number, bytes: Uint8Array): number {
+  const n = bytes.length;
+  room(p, n + 5 + SLACK);
+  p = varint32(p, n);
+  buf.set(bytes, p);
+  return p + n;
+}
+
+function listHeader(p: number, size: number): number {
+  if (size < 15) {
+    buf[p] = (size << 4) | 0x0c;
+    return p + 1;
+  }
+  buf[p] = 0xfc;
+  return varint32(p + 1, size);
+}
+
+/** A Tag struct from its field values (no property loads here: see `tag`). */
+function tagValues(
+  p: number,
+  key: string,
+  vType: number,
+  vStr: string | undefined,
+  vDouble: number | undefined,
+  vBool: boolean | undefined,
+  vLong: I64 | undefined,
+  vBinary: Uint8Array | undefined,
+): number {
+  room(p, SLACK);
+  buf[p] = 0x18; // 1: key (binary)
+  p = str(p + 1, key);
+  buf[p] = 0x15; // 2: vType (i32)
+  p = i32(p + 1, vType);
+  let last = 2;
+  if (vStr != null) {
+    buf[p] = 0x18; // 3: vStr
+    p = str(p + 1, vStr);
+    last = 3;
+  }
+  if (vDouble != null) {
+    buf[p] = ((4 - last) << 4) | 0x07;
+    view.setFloat64(p + 1, vDouble, true);
+    p += 9;
+    last = 4;
+  }
+  if (vBool != null) {
+    buf[p++] = ((5 - last) << 4) | (vBool ? 0x01 : 0x02);
+    last = 5;
+  }
+  if (vLong != null) {
+    buf[p] = ((6 - last) << 4) | 0x06;
+    p = i64(p + 1, vLong);
+    last = 6;
+  }
+  if (vBinary != null) {
+    buf[p] = ((7 - last) << 4) | 0x08;
+    p = binary(p + 1, vBinary);
+  }
+  buf[p] = 0; // stop
+  return p + 1;
+}
+
+// Tags of different value types usually have different object shapes ({key, vType, vStr},
+// {key, vType, vBool}, ...). One function reading all of them would see five shapes and go
+// megamorphic (slow property loads); one loader a type keeps each monomorphic. The bodies are
+// the same on purpose: each function has its own inline caches.
+function tagStr(p: number, t: JaegerTag): number {
+  return tagValues(p, t.key, t.vType, t.vStr, t.vDouble, t.vBool, t.vLong, t.vBinary);
+}
+function tagDouble(p: number, t: JaegerTag): number {
+  return tagValues(p, t.key, t.vType, t.vStr, t.vDouble, t.vBool, t.vLong, t.vBinary);
+}
+function tagBool(p: number, t: JaegerTag): number {
+  return tagValues(p, t.key, t.vType, t.vStr, t.vDouble, t.vBool, t.vLong, t.vBinary);
+}
+function tagLong(p: number, t: JaegerTag): number {
+  return tagValues(p, t.key, t.vType, t.vStr, t.vDouble, t.vBool, t.vLong, t.vBinary);
+}
+function tagOther(p: number, t: JaegerTag): number {
+  return tagValues(p, t.key, t.vType, t.vStr, t.vDouble, t.vBool, t.vLong, t.vBinary);
+}
+
+function tag(p: number, t: JaegerTag): number {
+  switch (t.vType) {
+    case 0:
+      return tagStr(p, t);
+    case 1:
+      return tagDouble(p, t);
+    case 2:
+      return tagBool(p, t);
+    case 3:
+      return tagLong(p, t);
+    default:
+      return tagOther(p, t);
+  }
+}
+
+function tags(p: number, list: readonly JaegerTag[]): number {
+  const n = list.length;
+  room(p, SLACK);
+  p = listHeader(p, n);
+  for (let i = 0; i < n; i++) p = tag(p, list[i]!);
+  return p;
+}
+
+function log(p: number, l: JaegerLog): number {
+  room(p, SLACK);
+  buf[p] = 0x16; // 1: timestamp
+  p = i64(p + 1, l.timestamp);
+  buf[p] = 0x19; // 2: fields
+  p = tags(p + 1, l.fields);
+  room(p, SLACK);
+  buf[p] = 0;
+  return p + 1;
+}
+
+function span(p: number, s: JaegerSpan): number {
+  room(p, SLACK);
+  const b = buf;
+  b[p] = 0x16; // 1: traceIdLow
+  p = i64(p + 1, s.traceIdLow);
+  b[p] = 0x16; // 2: traceIdHigh
+  p = i64(p + 1, s.traceIdHigh);
+  b[p] = 0x16; // 3: spanId
+  p = i64(p + 1, s.spanId);
+  b[p] = 0x16; // 4: parentSpanId
+  p = i64(p + 1, s.parentSpanId);
+  b[p] = 0x18; // 5: operationName
+  p = str(p + 1, s.operationName);
+  const refs = s.references;
+  if (refs != null) {
+    buf[p] = 0x19; // 6: references
+    p = listHeader(p + 1, refs.length);
+    for (let i = 0; i < refs.length; i++) {
+      const r = refs[i]!;
+      room(p, SLACK);
+      buf[p] = 0x15; // 1: refType
+      p = i32(p + 1, r.refType);
+      buf[p] = 0x16; // 2: traceIdLow
+      p = i64(p + 1, r.traceIdLow);
+      buf[p] = 0x16; // 3: traceIdHigh
+      p = i64(p + 1, r.traceIdHigh);
+      buf[p] = 0x16; // 4: spanId
+      p = i64(p + 1, r.spanId);
+      buf[p++] = 0;
+    }
+    room(p, SLACK);
+    buf[p] = 0x15; // 7: flags (delta 1 from 6)
+  } else {
+    buf[p] = 0x25; // 7: flags (delta 2 from 5)
+  }
+  p = i32(p + 1, s.flags);
+  buf[p] = 0x16; // 8: startTime
+  p = i64(p + 1, s.startTime);
+  buf[p] = 0x16; // 9: duration
+  p = i64(p + 1, s.duration);
+  const t = s.tags;
+  const logs = s.logs;
+  if (t != null) {
+    buf[p] = 0x19; // 10: tags
+    p = tags(p + 1, t);
+    if (logs != null) {
+      room(p, SLACK);
+      buf[p++] = 0x19; // 11: logs (delta 1 from 10)
+    }
+  } else if (logs != null) {
+    buf[p++] = 0x29; // 11: logs (delta 2 from 9)
+  }
+  if (logs != null) {
+    p = listHeader(p, logs.length);
+    for (let i = 0; i < logs.length; i++) p = log(p, logs[i]!);
+  }
+  room(p, SLACK);
+  buf[p] = 0; // stop
+  return p + 1;
+}
 
 function encodeSpans(spans: readonly JaegerSpan[]): EncodedSpans {
   const n = spans.length;
@@ -20,19 +319,20 @@ function encodeSpans(spans: readonly JaegerSpan[]): EncodedSpans {
     while (cap < n) cap *= 2;
     ends = new Uint32Array(cap);
   }
-  const w = writer;
-  w.reset();
+  let p = 0;
   for (let i = 0; i < n; i++) {
-    writeSpan(w, spans[i]!);
-    ends[i] = w.pos;
+    p = span(p, spans[i]!);
+    ends[i] = p;
   }
-  return { bytes: w.buf.subarray(0, w.pos), ends: ends.subarray(0, n) };
+  return { bytes: buf.subarray(0, p), ends: ends.subarray(0, n) };
 }
 
 /**
- * The pure-TypeScript {@linkcode SpanEncoderBackend} (name `"js"`). Its result is a view into
- * a buffer it reuses: valid until its next call (copy what you keep). If an i64 `number` is not
- * an integer in [-2^63, 2^63) it throws a `RangeError` (the batch encoder catches it).
+ * The pure-TypeScript {@linkcode SpanEncoderBackend} (name `"js"`): each span as a compact
+ * `Span` struct, back to back, byte for byte as Apache Thrift writes them. Its result is a view
+ * into a buffer it reuses: valid until its next call (copy what you keep). An i64 may be a
+ * `number` (an integer in [-2^63, 2^63); anything else throws a `RangeError`, which the batch
+ * encoder catches), a `bigint` (wrapped to 64 bits) or {@linkcode I64Parts}.
  *
  * @example
  * ```ts
