@@ -129,3 +129,38 @@ Deno.test("assembleEmitBatch rejects a bad span count or seqid", () => {
   assert.throws(() => assembleEmitBatch(frame, [], -1), RangeError);
   assert.throws(() => assembleEmitBatch({ ...frame, seqId: 2 ** 32 }, []), RangeError);
 });
+
+Deno.test("field headers: short form for deltas 1..15, long form otherwise, as Apache reads them", async () => {
+  const { default: thrift } = await import("thrift");
+  const { Buffer } = await import("node:buffer");
+  const ids = [1, 17, 32, 18, 18, 19, -1, 32767, -32768, 5];
+  const w = new CompactWriter(4);
+  w.structBegin();
+  for (const id of ids) {
+    w.writeFieldHeader(5, /* i32 */ id);
+    w.writeI32(id);
+  }
+  w.writeBoolField(40, true);
+  w.writeBoolField(41, false);
+  w.structEnd();
+  // Short form exactly when 1 <= delta <= 15.
+  assert.equal(w.buf[0], 0x15); // id 1 from 0
+  assert.equal(w.buf[2], 0x05); // id 17 from 1 (delta 16): long form, type i32
+  assert.equal(w.buf[3], 34); // zigzag(17)
+  assert.equal(w.buf[5], 0xf5); // id 32 from 17 (delta 15): short form
+  const p = new thrift.TCompactProtocol(new thrift.TFramedTransport(Buffer.from(w.bytes())));
+  p.readStructBegin();
+  for (const id of ids) {
+    const { ftype, fid } = p.readFieldBegin();
+    assert.equal(ftype, 8); // TType.I32
+    assert.equal(fid, id);
+    assert.equal(p.readI32(), id);
+  }
+  for (const [id, value] of [[40, true], [41, false]] as const) {
+    const { ftype, fid } = p.readFieldBegin();
+    assert.equal(ftype, 2); // TType.BOOL
+    assert.equal(fid, id);
+    assert.equal(p.readBool(), value);
+  }
+  assert.equal(p.readFieldBegin().ftype, 0);
+});
