@@ -1,0 +1,360 @@
+// traceLayer under a real Deno.serve on 127.0.0.1, driven by fetch.
+
+import assert from "node:assert/strict";
+import {
+  spanContextOf,
+  TraceHeaderParser,
+  traceLayer,
+  type TraceLayerOptions,
+} from "../../http/mod.ts";
+import { SpanRecorder } from "../../trace/mod.ts";
+import { AwaitableCollector } from "./_helpers.ts";
+
+const INCOMING_TRACE = "4bf92f3577b34da6a3ce929d0e0e4736";
+const INCOMING_SPAN = "00f067aa0ba902b7";
+const SAMPLED = { "uber-trace-id": `${INCOMING_TRACE}:${INCOMING_SPAN}:0:1` };
+
+type Handler = (request: Request) => Response | Promise<Response>;
+
+async function serve(
+  handler: Handler,
+  options: TraceLayerOptions,
+  fn: (url: string) => Promise<void>,
+  onError?: (error: unknown) => Response,
+): Promise<void> {
+  const server = Deno.serve(
+    { hostname: "127.0.0.1", port: 0, onListen() {}, onError },
+    traceLayer(handler, options),
+  );
+  try {
+    await fn(`http://127.0.0.1:${server.addr.port}`);
+  } finally {
+    await server.shutdown();
+  }
+}
+
+Deno.test("a sampled request: child context, trace-id header, exported server span", async () => {
+  const collector = new AwaitableCollector();
+  await serve(
+    (request) => {
+      const ctx = spanContextOf(request);
+      using step = new SpanRecorder(ctx?.child("plan"));
+      step.ok();
+      return new Response(`server span ${ctx?.spanId}`);
+    },
+    { collector, name: (r) => `${r.method} ${new URL(r.url).pathname}` },
+    async (url) => {
+      const response = await fetch(`${url}/api/v2/query?org=1&q=secret`, { headers: SAMPLED });
+      assert.equal(response.status, 200);
+      assert.equal(response.headers.get("trace-id"), INCOMING_TRACE);
+      const body = await response.text();
+      const plan = await collector.next();
+      const server = await collector.next();
+      assert.equal(plan.name, "plan");
+      assert.equal(server.name, "GET /api/v2/query");
+      assert.equal(body, `server span ${server.ctx.spanId}`);
+      assert.equal(server.ctx.traceId.toString(), INCOMING_TRACE);
+      assert.equal(server.ctx.parentSpanId?.toString(), INCOMING_SPAN);
+      assert.ok(plan.ctx.parentSpanId?.equals(server.ctx.spanId));
+      assert.equal(server.status, "ok");
+      assert.equal(server.metadata.get("span.kind"), "server");
+      assert.equal(server.metadata.get("http.method"), "GET");
+      assert.equal(server.metadata.get("http.path"), "/api/v2/query");
+      assert.equal(server.metadata.get("http.status_code"), 200);
+      assert.equal(
+        server.metadata.get("http.response_body_size"),
+        new TextEncoder().encode(body).length,
+      );
+      assert.deepEqual(server.events.map((e) => e.message), [
+        "request processed",
+        "returned body data",
+      ]);
+      assert.ok(server.start! <= server.end!);
+    },
+  );
+});
+
+Deno.test("a streamed body is counted as it streams and ends the span when sent", async () => {
+  const collector = new AwaitableCollector();
+  const sizes = [1, 1000, 65_536, 7];
+  let pulled = 0;
+  await serve(
+    () => {
+      const body = new ReadableStream<Uint8Array>({
+        async pull(controller) {
+          await new Promise((resolve) => setTimeout(resolve, 0));
+          if (pulled === sizes.length) controller.close();
+          else controller.enqueue(new Uint8Array(sizes[pulled++]!).fill(120));
+        },
+      }, { highWaterMark: 0 });
+      return new Response(body, { headers: { "content-type": "text/plain" } });
+    },
+    { collector },
+    async (url) => {
+      const response = await fetch(url, { headers: SAMPLED });
+      assert.equal(response.headers.get("trace-id"), INCOMING_TRACE);
+      const bytes = await response.bytes();
+      const total = sizes.reduce((a, b) => a + b);
+      assert.equal(bytes.length, total);
+      const span = await collector.next();
+      assert.equal(span.metadata.get("http.response_body_size"), total);
+      assert.equal(span.events.at(-1)?.metadata.get("size"), total);
+      assert.equal(span.status, "ok");
+    },
+  );
+});
+
+Deno.test("a body with content-length is not re-read: size from the header", async () => {
+  const collector = new AwaitableCollector();
+  await serve(
+    () => new Response("12345", { headers: { "content-length": "5" } }),
+    { collector },
+    async (url) => {
+      const response = await fetch(url, { headers: SAMPLED });
+      assert.equal(response.headers.get("content-length"), "5");
+      assert.equal(await response.text(), "12345");
+      const span = await collector.next();
+      assert.equal(span.metadata.get("http.response_body_size"), 5);
+      assert.equal(span.status, "ok");
+    },
+  );
+});
+
+Deno.test("a handler that throws: span error, error rethrown to the runtime", async () => {
+  const collector = new AwaitableCollector();
+  const boom = new Error("database on fire");
+  const seen: unknown[] = [];
+  await serve(
+    () => {
+      throw boom;
+    },
+    { collector },
+    async (url) => {
+      const response = await fetch(url, { headers: SAMPLED });
+      assert.equal(response.status, 500);
+      await response.body?.cancel();
+      const span = await collector.next();
+      assert.equal(span.status, "error");
+      assert.equal(span.statusMessage, "error processing request: database on fire");
+      assert.equal(seen[0], boom);
+    },
+    (error) => {
+      seen.push(error);
+      return new Response("failed", { status: 500 });
+    },
+  );
+});
+
+Deno.test("a client that aborts mid-body: the span ends as cancelled, the body stream is cancelled", async () => {
+  const collector = new AwaitableCollector();
+  let cancelled: (reason: unknown) => void;
+  const cancelledPromise = new Promise((resolve) => (cancelled = resolve));
+  await serve(
+    () => {
+      let sent = false;
+      const body = new ReadableStream<Uint8Array>({
+        pull(controller) {
+          if (!sent) {
+            sent = true;
+            controller.enqueue(new Uint8Array(100));
+          }
+          // then nothing more, until cancelled
+          return new Promise(() => {});
+        },
+        cancel(reason) {
+          cancelled(reason);
+        },
+      }, { highWaterMark: 0 });
+      return new Response(body);
+    },
+    { collector },
+    async (url) => {
+      const controller = new AbortController();
+      const response = await fetch(url, { headers: SAMPLED, signal: controller.signal });
+      const reader = response.body!.getReader();
+      const first = await reader.read();
+      assert.equal(first.value?.length, 100);
+      controller.abort();
+      await reader.read().catch(() => {});
+      const span = await collector.next();
+      await cancelledPromise;
+      assert.equal(span.status, "unknown");
+      assert.equal(span.metadata.get("http.response_body_size"), 100);
+      assert.ok(span.events.some((e) => e.message === "request cancelled"));
+    },
+  );
+});
+
+Deno.test("onInvalidContext: reject answers 400 naming the header and the reason", async () => {
+  const collector = new AwaitableCollector();
+  let called = 0;
+  await serve(
+    () => {
+      called++;
+      return new Response("ok");
+    },
+    { collector, onInvalidContext: "reject" },
+    async (url) => {
+      const hostile: Record<string, string>[] = [
+        { "uber-trace-id": "0:1:0:1" },
+        { "uber-trace-id": "x".repeat(10_240) },
+        { traceparent: "00-4BF92F3577B34DA6A3CE929D0E0E4736-00f067aa0ba902b7-01" },
+        { b3: "nonsense-value" },
+        { "x-b3-traceid": "abc" },
+      ];
+      for (const headers of hostile) {
+        const response = await fetch(url, { headers });
+        assert.equal(response.status, 400);
+        const body = await response.text();
+        const name = Object.keys(headers)[0] === "x-b3-traceid"
+          ? "X-B3-SpanId"
+          : Object.keys(headers)[0]!;
+        assert.ok(body.startsWith(`Invalid trace context header "${name}": `), body);
+        assert.ok(body.length < 400, "the body never echoes a whole hostile value");
+        assert.equal(response.headers.get("trace-id"), null);
+      }
+      assert.equal(called, 0);
+      assert.equal(collector.size, 0);
+    },
+  );
+});
+
+Deno.test("onInvalidContext: ignore serves untraced and warns, rate-limited", async () => {
+  const collector = new AwaitableCollector();
+  const warnings: string[] = [];
+  await serve((request) => new Response(String(spanContextOf(request))), {
+    collector,
+    warn: (message) => warnings.push(message),
+  }, async (url) => {
+    for (let i = 0; i < 3; i++) {
+      const response = await fetch(url, { headers: { "uber-trace-id": "1:2:0" } });
+      assert.equal(response.status, 200);
+      assert.equal(await response.text(), "undefined");
+      assert.equal(response.headers.get("trace-id"), null);
+    }
+    assert.equal(warnings.length, 1);
+    assert.match(warnings[0]!, /uber-trace-id.*found 3 fields/);
+    assert.equal(collector.size, 0);
+  });
+});
+
+Deno.test("unsampled and absent contexts: no span, the context still offered", async () => {
+  const collector = new AwaitableCollector();
+  await serve(
+    (request) => {
+      const ctx = spanContextOf(request);
+      return new Response(ctx === undefined ? "none" : `${ctx.traceId}:${ctx.sampled}`);
+    },
+    { collector },
+    async (url) => {
+      const unsampled = await fetch(url, { headers: { "uber-trace-id": "abc:def:0:0" } });
+      assert.equal(await unsampled.text(), "00000000000000000000000000000abc:false");
+      assert.equal(unsampled.headers.get("trace-id"), null);
+      const none = await fetch(url);
+      assert.equal(await none.text(), "none");
+      // sampled, but no collector configured: no span either
+      assert.equal(collector.size, 0);
+    },
+  );
+  await serve(
+    (request) => new Response(String(spanContextOf(request)?.sampled)),
+    {},
+    async (url) => {
+      const response = await fetch(url, { headers: SAMPLED });
+      assert.equal(await response.text(), "true");
+      assert.equal(response.headers.get("trace-id"), null);
+    },
+  );
+});
+
+Deno.test("outcomes: 404, 500, null bodies, HEAD, immutable headers, debug header", async () => {
+  const collector = new AwaitableCollector();
+  await serve(
+    (request) => {
+      const path = new URL(request.url).pathname;
+      if (path === "/missing") return new Response("no such thing", { status: 404 });
+      if (path === "/broken") return new Response("oops", { status: 503 });
+      if (path === "/empty") return new Response(null, { status: 204 });
+      if (path === "/redirect") return Response.redirect("http://127.0.0.1/elsewhere", 302);
+      return new Response("hello");
+    },
+    { collector, parser: new TraceHeaderParser() },
+    async (url) => {
+      const get = async (path: string, init: RequestInit = { headers: SAMPLED }) => {
+        const response = await fetch(`${url}${path}`, { redirect: "manual", ...init });
+        await response.body?.cancel();
+        return { response, span: await collector.next() };
+      };
+      let { response, span } = await get("/missing");
+      assert.equal(response.status, 404);
+      assert.equal(span.status, "error");
+      assert.equal(span.statusMessage, "not found");
+
+      ({ span } = await get("/broken"));
+      assert.equal(span.statusMessage, "unexpected 5XX status code: 503");
+
+      ({ response, span } = await get("/empty"));
+      assert.equal(response.headers.get("trace-id"), INCOMING_TRACE);
+      assert.equal(span.status, "ok");
+      assert.equal(span.metadata.get("http.response_body_size"), 0);
+      assert.deepEqual(span.events.map((e) => e.message), [
+        "request processed with empty response",
+      ]);
+
+      ({ response, span } = await get("/", { method: "HEAD", headers: SAMPLED }));
+      assert.equal(response.headers.get("trace-id"), INCOMING_TRACE);
+      assert.equal(span.metadata.get("http.method"), "HEAD");
+      assert.equal(span.status, "ok");
+
+      ({ response, span } = await get("/redirect"));
+      assert.equal(response.status, 302);
+      assert.equal(response.headers.get("location"), "http://127.0.0.1/elsewhere");
+      assert.equal(response.headers.get("trace-id"), INCOMING_TRACE);
+      assert.equal(span.status, "ok");
+
+      ({ response, span } = await get("/", { headers: { "jaeger-debug-id": "ticket-42" } }));
+      assert.equal(span.ctx.parentSpanId !== undefined, true);
+      assert.equal(span.metadata.get("jaeger-debug-id"), "ticket-42");
+      assert.equal(response.headers.get("trace-id"), span.ctx.traceId.toString());
+      assert.notEqual(span.ctx.traceId.toString(), INCOMING_TRACE);
+    },
+  );
+});
+
+Deno.test("no hostile header crashes the server (ignore mode serves every request)", async () => {
+  const collector = new AwaitableCollector();
+  await serve(() => new Response("ok"), { collector, warn: () => {} }, async (url) => {
+    const values = [
+      "",
+      " ",
+      "x".repeat(10_240),
+      "1:2:0:1, 1:2:0:1",
+      "%3A%3A%3A",
+      "1%3Z2%3A0%3A1",
+      "ffffffffffffffffffffffffffffffffff:1:0:1",
+      "1:2:0:1ff",
+      "::::",
+    ];
+    for (const value of values) {
+      for (
+        const name of [
+          "uber-trace-id",
+          "traceparent",
+          "b3",
+          "x-b3-traceid",
+          "x-b3-sampled",
+          "jaeger-debug-id",
+        ]
+      ) {
+        const response = await fetch(url, { headers: { [name]: value } });
+        assert.equal(response.status, 200, `${name}: ${value.slice(0, 40)}`);
+        assert.equal(await response.text(), "ok");
+      }
+    }
+    // only the debug header with a non-blank value (or a sampling decision alone) traces
+    while (collector.unclaimed > 0) {
+      const span = await collector.next();
+      assert.ok(span.metadata.has("jaeger-debug-id"));
+    }
+  });
+});
