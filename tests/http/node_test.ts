@@ -96,7 +96,7 @@ Deno.test("node:http: a listener that throws marks the span as an error", async 
       const span = await collector.next();
       assert.equal(span.status, "error");
       // the rejection is seen (a microtask) before the response finishes (socket I/O)
-    assert.equal(span.statusMessage, "error processing request: database on fire");
+      assert.equal(span.statusMessage, "error processing request: database on fire");
     },
   );
 });

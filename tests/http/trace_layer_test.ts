@@ -23,7 +23,7 @@ async function serve(
   onError?: (error: unknown) => Response,
 ): Promise<void> {
   const server = Deno.serve(
-    { hostname: "127.0.0.1", port: 0, onListen() {}, onError },
+    { hostname: "127.0.0.1", port: 0, onListen(): void {}, onError },
     traceLayer(handler, options),
   );
   try {
@@ -81,7 +81,7 @@ Deno.test("a streamed body is counted as it streams and ends the span when sent"
   await serve(
     () => {
       const body = new ReadableStream<Uint8Array>({
-        async pull(controller) {
+        async pull(controller): Promise<void> {
           await new Promise((resolve) => setTimeout(resolve, 0));
           if (pulled === sizes.length) controller.close();
           else controller.enqueue(new Uint8Array(sizes[pulled++]!).fill(120));
@@ -153,7 +153,7 @@ Deno.test("a client that aborts mid-body: the span ends as cancelled, the body s
     () => {
       let sent = false;
       const body = new ReadableStream<Uint8Array>({
-        pull(controller) {
+        pull(controller): Promise<void> {
           if (!sent) {
             sent = true;
             controller.enqueue(new Uint8Array(100));
@@ -161,7 +161,7 @@ Deno.test("a client that aborts mid-body: the span ends as cancelled, the body s
           // then nothing more, until cancelled
           return new Promise(() => {});
         },
-        cancel(reason) {
+        cancel(reason): void {
           cancelled(reason);
         },
       }, { highWaterMark: 0 });

@@ -2,7 +2,7 @@
 // one run, driven by wrk (every request carries a sampled uber-trace-id, so every traced
 // request makes, records and exports a server span to a RingBufferTraceCollector).
 //
-// Usage: deno run -A bench/http_bench.ts [--duration 5] [--rounds 3] [--connections 32]
+// Usage: deno run -A scripts/http_bench.ts [--duration 5] [--rounds 3] [--connections 32]
 // Needs `wrk` on PATH (Debian: apt-get install -y wrk); without it the script says so and
 // exits 0.
 
@@ -44,9 +44,9 @@ const app = (_request: Request): Response =>
   new Response(payload, { headers: { "content-type": "application/json" } });
 
 const collector = new RingBufferTraceCollector(1024);
-const plain = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, app);
+const plain = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen(): void {} }, app);
 const traced = Deno.serve(
-  { hostname: "127.0.0.1", port: 0, onListen() {} },
+  { hostname: "127.0.0.1", port: 0, onListen(): void {} },
   traceLayer(app, { collector, name: "GET /api/v2/query" }),
 );
 
