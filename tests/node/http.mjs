@@ -154,3 +154,54 @@ test("traceLayer on Node's Request and Response", async () => {
   assert.equal(span.ctx.parentSpanId.toString(), W3C_SPAN);
   assert.equal(span.status, "ok");
 });
+
+test("the node:http adapter (spanwire/http/node) under a real server", async () => {
+  const { createServer } = await import("node:http");
+  const { spanContextOf, traceNodeListener } = await import("spanwire/http/node");
+  const collector = new RingBufferTraceCollector(10);
+  const server = createServer(traceNodeListener((req, res) => {
+    const ctx = spanContextOf(req);
+    res.setHeader("content-type", "text/plain");
+    res.write("server span ");
+    res.end(String(ctx?.spanId));
+  }, { collector, name: "node-app" }));
+  await new Promise((resolve) => server.listen(0, "127.0.0.1", () => resolve(undefined)));
+  try {
+    const { port } = server.address();
+    const response = await fetch(`http://127.0.0.1:${port}/api/v2/query?q=1`, {
+      headers: { "uber-trace-id": `${W3C_TRACE}:${W3C_SPAN}:0:1` },
+    });
+    const body = await response.text();
+    assert.equal(response.headers.get("trace-id"), W3C_TRACE);
+    // The span finishes on the response's "finish" event; wait for it without timing.
+    while (collector.spans().length === 0) await new Promise((r) => setImmediate(r));
+    const [span] = collector.spans();
+    assert.equal(span.name, "node-app");
+    assert.equal(body, `server span ${span.ctx.spanId}`);
+    assert.equal(span.ctx.parentSpanId.toString(), W3C_SPAN);
+    assert.equal(span.status, "ok");
+    assert.equal(span.metadata.get("http.status_code"), 200);
+    assert.equal(span.metadata.get("http.response_body_size"), body.length);
+
+    const notFound = createServer(traceNodeListener((_req, res) => {
+      res.statusCode = 404;
+      res.end();
+    }, { collector }));
+    await new Promise((resolve) => notFound.listen(0, "127.0.0.1", () => resolve(undefined)));
+    try {
+      const missing = await fetch(`http://127.0.0.1:${notFound.address().port}/nope`, {
+        headers: { traceparent: `00-${W3C_TRACE}-${W3C_SPAN}-01` },
+      });
+      await missing.arrayBuffer();
+      assert.equal(missing.status, 404);
+      while (collector.spans().length === 1) await new Promise((r) => setImmediate(r));
+      assert.equal(collector.spans()[1].status, "error", "404 is an error (IOx: path not found)");
+    } finally {
+      notFound.closeAllConnections();
+      await new Promise((resolve) => notFound.close(() => resolve(undefined)));
+    }
+  } finally {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(() => resolve(undefined)));
+  }
+});
