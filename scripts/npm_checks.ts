@@ -156,8 +156,9 @@ import {
   TraceId,
 } from "spanwire";
 import type { TraceCollector } from "spanwire/trace";
-import type { IncomingMessage } from "node:http";
+import { createServer, type IncomingMessage, type Server } from "node:http";
 import { TraceHeaderParser } from "spanwire/http";
+import { spanContextOf, traceNodeListener } from "spanwire/http/node";
 import {
   decodeEmitBatch,
   encodeEmitBatch,
@@ -180,6 +181,9 @@ export const id: string = TraceId.parse("abc").toString();
 export function contextOf(request: IncomingMessage): SpanContext | undefined {
   return new TraceHeaderParser().parse(request.headers, collector);
 }
+export const server: Server = createServer(traceNodeListener((req, res) => {
+  res.end(String(spanContextOf(req)?.traceId));
+}, { collector }));
 export const packet: Uint8Array = encodeEmitBatch({ process: { serviceName: "svc" }, spans: [] }, 1);
 const batch: JaegerBatch = decodeEmitBatch(packet).batch;
 export const backends: SpanEncoderBackend[] = [jsSpanEncoder, wasmSpanEncoder];
