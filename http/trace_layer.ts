@@ -20,6 +20,7 @@ import {
   rejectionBody,
   ServerTracer,
 } from "./_server_span.ts";
+import { traceIdHex } from "./_hex.ts";
 import type { Classification } from "./classify.ts";
 import type { TraceHeaderParser } from "./trace_header_parser.ts";
 
@@ -115,15 +116,20 @@ function sizeOf(chunk: unknown): number {
 
 const PENDING: unique symbol = Symbol("pending");
 type Pending = typeof PENDING;
-const pending: Promise<Pending> = Promise.resolve(PENDING);
+const noop = (): void => {};
+const toPending = (): Pending => PENDING;
 
-/** The read's result if the stream had it ready (a fixed body), else `PENDING`. */
+/**
+ * The read's result if the stream has it ready (a fixed body: a string or bytes), else
+ * `PENDING`. "Ready" means settled within two microtask hops: a runtime's fixed-body stream
+ * answers its first read that fast (Deno's needs one hop), while a read that waits on I/O
+ * or a timer cannot. Misjudging only ever costs speed: a fixed body taken for a stream is
+ * streamed, correctly.
+ */
 function readIfReady<T>(
   read: Promise<ReadableStreamReadResult<T>>,
 ): Promise<ReadableStreamReadResult<T> | Pending> {
-  // Both settle in the same microtask turn only when `read` was already settled; then it
-  // wins, being first.
-  return Promise.race([read, pending]);
+  return Promise.race([read, Promise.resolve().then(noop).then(toPending)]);
 }
 
 /**
@@ -182,83 +188,89 @@ function completedOf(rest: unknown[]): Promise<void> | undefined {
   return completed instanceof Promise ? completed : undefined;
 }
 
+/** Settles the span once the runtime says the response went out (or at once without it). */
+function finishWhenSent(
+  recorder: SpanRecorder,
+  c: Classification,
+  bytes: number,
+  completed: Promise<void> | undefined,
+): void {
+  if (completed === undefined) {
+    finishBody(recorder, c, bytes);
+    return;
+  }
+  completed.then(
+    () => finishBody(recorder, c, bytes),
+    (reason) => finishCancelled(recorder, undefined, reason),
+  );
+}
+
+/** The response with its body streamed through a counting pull-through stream. */
+function streamed(
+  response: Response,
+  recorder: SpanRecorder,
+  c: Classification,
+  traceId: string,
+): Response {
+  const traced = new Response(countedBody(response.body!.getReader(), undefined, 0, recorder, c), {
+    status: response.status,
+    statusText: response.statusText,
+    headers: response.headers,
+  });
+  traced.headers.set("trace-id", traceId);
+  return traced;
+}
+
 /**
- * Hands the response body to the server, counting its bytes, and finishes the span when it
- * has been sent. A fixed body (a string or bytes: the stream has its one chunk ready) is
- * counted at once and handed over as bytes, which keeps the runtime's fast path and its
- * `content-length`; the span then ends when the runtime says the response was delivered
- * (Deno's `info.completed`) or, without that signal, at once. Any other body is streamed
- * through a counting pull-through stream.
+ * Counts the response body and finishes the span when it has been sent, without buffering.
+ *
+ * The body is first looked at through a `clone()`, which leaves the response untouched: a
+ * fixed body (a string or bytes, whose one chunk the clone has ready at once) is counted from
+ * the clone, and the response goes to the runtime as it came, keeping the runtime's fast path
+ * and `content-length`; the span ends when the runtime says the response was delivered
+ * (Deno's `info.completed`) or, without that signal, when it is handed over. Any other body
+ * (a stream whose chunks come later, or come several) is streamed through a counting
+ * pull-through stream: each chunk is counted as the server pulls it, and the span ends when
+ * the stream ends, is cancelled (the client went away) or fails.
  */
 async function tracedBody(
   response: Response,
-  body: ReadableStream<Uint8Array>,
   recorder: SpanRecorder,
   c: Classification,
   traceId: string,
   completed: Promise<void> | undefined,
 ): Promise<Response> {
-  const init = {
-    status: response.status,
-    statusText: response.statusText,
-    headers: response.headers,
-  };
-  const reader = body.getReader();
-  const firstRead = reader.read();
-  const first = await readIfReady(firstRead);
-  let traced: Response;
-  if (first === PENDING) {
-    traced = new Response(countedBody(reader, firstRead, 0, recorder, c), init);
-  } else if (first.done) {
-    traced = new Response(null, init);
+  let copy: Response;
+  try {
+    copy = response.clone();
+  } catch {
+    // A body already read or locked: nothing to count or send.
     finishEmpty(recorder, c);
-  } else {
-    const chunk = first.value;
-    const bytes = sizeOf(chunk);
-    const secondRead = reader.read();
-    const second = await readIfReady(secondRead);
-    if (second !== PENDING && second.done && chunk instanceof Uint8Array) {
-      traced = new Response(chunk as Uint8Array<ArrayBuffer>, init);
-      if (completed === undefined) finishBody(recorder, c, bytes);
-      else {
-        completed.then(
-          () => finishBody(recorder, c, bytes),
-          (reason) => finishCancelled(recorder, undefined, reason),
-        );
-      }
-    } else {
-      // A real stream: send the chunk already read, then pull the rest as the server asks.
-      let started = false;
-      const rest = countedBody(
-        reader,
-        second === PENDING ? secondRead : Promise.resolve(second),
-        bytes,
-        recorder,
-        c,
-      );
-      const restReader = rest.getReader();
-      traced = new Response(
-        new ReadableStream<Uint8Array>({
-          async pull(controller): Promise<void> {
-            if (!started) {
-              started = true;
-              controller.enqueue(chunk);
-              return;
-            }
-            const result = await restReader.read();
-            if (result.done) controller.close();
-            else controller.enqueue(result.value);
-          },
-          cancel(reason): Promise<void> {
-            return restReader.cancel(reason);
-          },
-        }, { highWaterMark: 0 }),
-        init,
-      );
+    return withTraceId(response, traceId);
+  }
+  const copyBody = copy.body;
+  if (copyBody === null) {
+    finishEmpty(recorder, c);
+    return withTraceId(response, traceId);
+  }
+  recorder.event("request processed");
+  const reader = copyBody.getReader();
+  const first = await readIfReady(reader.read());
+  if (first !== PENDING) {
+    if (first.done) {
+      finishWhenSent(recorder, c, 0, completed);
+      return withTraceId(response, traceId);
+    }
+    const second = await readIfReady(reader.read());
+    if (second !== PENDING && second.done) {
+      finishWhenSent(recorder, c, sizeOf(first.value), completed);
+      return withTraceId(response, traceId);
     }
   }
-  traced.headers.set("trace-id", traceId);
-  return traced;
+  // A real stream: drop the look-ahead copy (the response keeps every chunk) and count the
+  // body as it is sent.
+  reader.cancel().catch(noop);
+  return streamed(response, recorder, c, traceId);
 }
 
 /**
@@ -356,29 +368,24 @@ export function traceLayer<A extends unknown[]>(
       return response;
     }
     const c = recordStatus(recorder, response.status, response.headers);
-    const traceId = started.ctx.traceId.toString();
-    const body = response.body;
-    if (
-      body === null || method === "HEAD" || response.status === 101 || body.locked ||
-      response.bodyUsed
-    ) {
+    const traceId = traceIdHex(started.ctx.traceId);
+    // (`response.body` is not touched here: reading that getter would turn a fixed body into a
+    // stream and cost the runtime its fast path.)
+    if (method === "HEAD" || response.status === 101 || response.bodyUsed) {
       finishEmpty(recorder, c);
       return withTraceId(response, traceId);
     }
-    recorder.event("request processed");
     const completed = completedOf(rest);
     if (completed !== undefined) {
       const declared = declaredLength(response.headers);
       if (declared !== undefined) {
         // The runtime sends exactly `content-length` bytes and says when it is done: the body
-        // need not be touched (this keeps the runtime's fast path).
-        completed.then(
-          () => finishBody(recorder, c, declared),
-          (reason) => finishCancelled(recorder, undefined, reason),
-        );
+        // need not be looked at.
+        if (declared > 0) recorder.event("request processed");
+        finishWhenSent(recorder, c, declared, completed);
         return withTraceId(response, traceId);
       }
     }
-    return await tracedBody(response, body, recorder, c, traceId, completed);
+    return await tracedBody(response, recorder, c, traceId, completed);
   };
 }
