@@ -14,17 +14,20 @@
 // so memory is bounded by the largest batch, never by the number of batches. Only JS grows the
 // memory, and it re-takes its views after every growth.
 //
-// Strings: ASCII is written char code by char code (faster than TextEncoder.encodeInto for
-// short strings); anything else goes through TextEncoder.encodeInto, so lone surrogates become
-// U+FFFD exactly as the pure-TS encoder writes them. Strings that repeat are interned: each
-// string position in a span ("slot": operation name, first tag key, first tag value, ...)
-// remembers its last string; one seen twice in a row at its slot is copied once into the
-// intern arena and from then on travels as (length, address), found by a `===` on the slot or
-// a Map lookup when the slot changed. The intern table is bounded (entries and bytes) and is
-// cleared when full at the start of a call.
+// Strings: short ASCII is written char code by char code (faster than TextEncoder.encodeInto
+// for short strings); anything else goes through TextEncoder.encodeInto, so lone surrogates
+// become U+FFFD exactly as the pure-TS encoder writes them. Strings that repeat are interned:
+// copied once into the intern arena, they then travel as (length, address) and cost no
+// staging at all. Each string position in a span ("slot": the operation name, the first tag's
+// key, its value, ...) remembers its last two strings, so a repeat is found by a `===` or two;
+// keys (and operation names) are interned on first sight, values once they recur at their
+// slot, so that values that change in every span (request targets, addresses) never fill the
+// table. When a slot's string changes, a Map finds strings interned at other slots. The intern
+// table is bounded (entries and bytes) and is cleared when full at the start of a call.
 
 import type { I64Parts, JaegerSpan, JaegerTag } from "../exporters/jaeger/thrift_model.ts";
 import type { EncodedSpans } from "../exporters/jaeger/span_encoder_backend.ts";
+import { Float, type MetadataValue, type Span } from "../trace/span.ts";
 
 /** The exports of the compiled module. */
 export interface EncoderExports {
@@ -44,8 +47,15 @@ const INTERN_MAX_ENTRIES = 4096;
 const INTERN_MAX_CHARS = 128;
 /** String slots remembered per span position. */
 const SLOTS = 256;
-/** Up to this many UTF-16 units, strings are tried as ASCII char by char. */
-const ASCII_LOOP_MAX = 96;
+/** Up to this many UTF-16 units, strings are tried as ASCII char by char (measured). */
+const ASCII_LOOP_MAX = 48;
+/** Stage words guaranteed free after `room(p)`: enough for any fixed run of writes. */
+const ROOM = 32;
+
+const I64_MIN = -(2n ** 63n);
+const I64_MAX = 2n ** 63n - 1n;
+/** The tag key holding the status message (as exporters/jaeger/span_to_jaeger.ts). */
+const STATUS_DESCRIPTION_TAG = "otel.status_description";
 
 const textEncoder = new TextEncoder();
 const f64Scratch = new Float64Array(1);
@@ -55,6 +65,8 @@ const i32Scratch = new Int32Array(f64Scratch.buffer);
 export interface WasmEncoderCore {
   /** Encodes the spans (one crossing into WASM); the result views the WASM memory. */
   encodeSpans(spans: readonly JaegerSpan[]): EncodedSpans;
+  /** The same bytes as `encodeSpans(spans.map(spanToJaeger))`, without making Jaeger spans. */
+  encodeTraceSpans(spans: readonly Span[]): EncodedSpans;
   /** The WASM memory's size in bytes. */
   memoryBytes(): number;
   /** The intern table: entries, bytes used, and how many times it was cleared. */
@@ -79,13 +91,13 @@ export function createWasmEncoderCore(x: EncoderExports): WasmEncoderCore {
   let entries = 0;
   let resets = 0;
 
-  /** Per slot: the last string seen there. */
-  const slotStr: (string | undefined)[] = new Array(SLOTS).fill(undefined);
-  /** Per slot: the intern entry of that string, or -1 when it was staged inline. */
-  const slotEntry = new Int32Array(SLOTS).fill(-1);
+  // Per slot, the last two strings seen there and their intern entries (-1: not interned;
+  // values use only the first way).
+  const slotStr0: (string | undefined)[] = new Array(SLOTS).fill(undefined);
+  const slotStr1: (string | undefined)[] = new Array(SLOTS).fill(undefined);
+  const slotEntry0 = new Int32Array(SLOTS).fill(-1);
+  const slotEntry1 = new Int32Array(SLOTS).fill(-1);
 
-  /** Stage write position (word index) during a call. */
-  let p = 0;
   /** Interned bytes referenced by this call (they add to the output bound). */
   let refBytes = 0;
   /** The string slot of the next string in the current span. */
@@ -111,9 +123,9 @@ export function createWasmEncoderCore(x: EncoderExports): WasmEncoderCore {
     refresh();
   }
 
-  /** Makes room for `words` more stage words. */
-  function room(words: number): void {
-    if (p + words > capWords) ensureBytes((p + words) * 4);
+  /** Makes `ROOM` stage words free from word `p` on. */
+  function room(p: number): void {
+    if (p + ROOM > capWords) ensureBytes((p + ROOM) * 4);
   }
 
   function resetIntern(): void {
@@ -121,12 +133,14 @@ export function createWasmEncoderCore(x: EncoderExports): WasmEncoderCore {
     internMap.clear();
     entries = 0;
     internTop = internBase;
-    slotStr.fill(undefined);
-    slotEntry.fill(-1);
+    slotStr0.fill(undefined);
+    slotStr1.fill(undefined);
+    slotEntry0.fill(-1);
+    slotEntry1.fill(-1);
   }
 
-  /** Stages an i64 as (hi, lo); room must have been made for 2 words. */
-  function i64(v: number | bigint | I64Parts): void {
+  /** Stages an i64 as (hi, lo) at word `p`; returns the next word. */
+  function i64(p: number, v: number | bigint | I64Parts): number {
     if (typeof v === "object") {
       i32[p] = v.hi;
       i32[p + 1] = v.lo;
@@ -146,18 +160,19 @@ export function createWasmEncoderCore(x: EncoderExports): WasmEncoderCore {
       i32[p] = Number(u >> 32n) | 0;
       i32[p + 1] = Number(u & 0xffffffffn) | 0;
     }
-    p += 2;
+    return p + 2;
   }
 
   /** Writes `s` as UTF-8 at byte address `at` (room for 3 bytes a unit); returns its length. */
   function utf8(s: string, at: number): number {
     const len = s.length;
     if (len <= ASCII_LOOP_MAX) {
+      const b = u8;
       let i = 0;
       for (; i < len; i++) {
         const c = s.charCodeAt(i);
         if (c >= 0x80) break;
-        u8[at + i] = c;
+        b[at + i] = c;
       }
       if (i === len) return len;
     }
@@ -165,178 +180,448 @@ export function createWasmEncoderCore(x: EncoderExports): WasmEncoderCore {
   }
 
   /** Stages a string inline: its byte length, then its bytes, padded to a word. */
-  function inline(s: string): void {
-    room(2 + ((3 * s.length + 3) >> 2));
+  function inline(p: number, s: string): number {
+    const words = 1 + ((3 * s.length + 3) >> 2);
+    if (p + words + ROOM > capWords) ensureBytes((p + words + ROOM) * 4);
     const n = utf8(s, (p + 1) << 2);
     i32[p] = n;
-    p += 1 + ((n + 3) >> 2);
+    return p + 1 + ((n + 3) >> 2);
   }
 
-  function ref(entry: number): void {
-    room(2);
-    const len = entryLen[entry]!;
+  /** Stages a reference to intern entry `e`. */
+  function ref(p: number, e: number): number {
+    const len = entryLen[e]!;
     i32[p] = ~len;
-    i32[p + 1] = entryAddr[entry]!;
-    p += 2;
+    i32[p + 1] = entryAddr[e]!;
     refBytes += len;
+    return p + 2;
   }
 
-  /** Copies `s` into the intern arena; returns its entry, or -1 when it does not fit. */
+  /** The intern entry of `s`, made if needed; -1 when it cannot be interned. */
   function intern(s: string): number {
+    const found = internMap.get(s);
+    if (found !== undefined) return found;
     const len = s.length;
     if (len > INTERN_MAX_CHARS || entries >= INTERN_MAX_ENTRIES) return -1;
     const at = internTop;
     if (at + 3 * len + SLACK > internEnd) return -1;
     const n = utf8(s, at);
-    const entry = entries++;
-    entryAddr[entry] = at;
-    entryLen[entry] = n;
+    const e = entries++;
+    entryAddr[e] = at;
+    entryLen[e] = n;
     internTop = at + n;
-    internMap.set(s, entry);
-    return entry;
+    internMap.set(s, e);
+    return e;
   }
 
-  /** Stages a string, interned when it repeats at its slot. */
-  function str(s: string): void {
+  /** Stages a tag key or operation name at word `p` (after `room`): interned on first sight. */
+  function key(p: number, s: string): number {
     const k = slot++;
-    if (k < SLOTS) {
-      const e = slotEntry[k]!;
-      if (s === slotStr[k]) {
-        if (e >= 0) {
-          ref(e);
-          return;
-        }
-        // Seen twice in a row here: intern it if it is short and there is room.
-        const entry = intern(s);
-        if (entry >= 0) {
-          slotEntry[k] = entry;
-          ref(entry);
-          return;
-        }
-      } else {
-        slotStr[k] = s;
-        if (e >= 0 || s.length <= 32) {
-          // The slot held a stable string and changed, or the string is short: it may be
-          // interned already (at another slot).
-          const found = internMap.get(s);
-          if (found !== undefined) {
-            slotEntry[k] = found;
-            ref(found);
-            return;
-          }
-        }
-        slotEntry[k] = -1;
-      }
+    if (k >= SLOTS) return inline(p, s);
+    // (A slot holds keys in some spans and values in others: an entry may be -1.)
+    if (s === slotStr0[k] && slotEntry0[k]! >= 0) return ref(p, slotEntry0[k]!);
+    if (s === slotStr1[k] && slotEntry1[k]! >= 0) {
+      // alternating keys (spans of two kinds): swap the ways
+      const e = slotEntry1[k]!;
+      slotStr1[k] = slotStr0[k];
+      slotEntry1[k] = slotEntry0[k]!;
+      slotStr0[k] = s;
+      slotEntry0[k] = e;
+      return ref(p, e);
     }
-    inline(s);
+    const e = intern(s);
+    if (e < 0) return inline(p, s); // too long, or the table is full: not remembered
+    slotStr1[k] = slotStr0[k];
+    slotEntry1[k] = slotEntry0[k]!;
+    slotStr0[k] = s;
+    slotEntry0[k] = e;
+    return ref(p, e);
   }
 
-  function binary(b: Uint8Array): void {
+  /** Stages a string value at word `p` (after `room`): interned once it recurs at its slot. */
+  function value(p: number, s: string): number {
+    const k = slot++;
+    if (k >= SLOTS) return inline(p, s);
+    let e = slotEntry0[k]!;
+    if (s === slotStr0[k]) {
+      if (e < 0) {
+        e = intern(s); // seen twice in a row here
+        if (e < 0) return inline(p, s);
+        slotEntry0[k] = e;
+      }
+      return ref(p, e);
+    }
+    slotStr0[k] = s;
+    // When the slot held an interned string, this one may be interned too (at another slot).
+    e = e >= 0 ? internMap.get(s) ?? -1 : -1;
+    slotEntry0[k] = e;
+    return e >= 0 ? ref(p, e) : inline(p, s);
+  }
+
+  function binary(p: number, b: Uint8Array): number {
     const n = b.length;
-    room(2 + ((n + 3) >> 2));
+    const words = 1 + ((n + 3) >> 2);
+    if (p + words + ROOM > capWords) ensureBytes((p + words + ROOM) * 4);
     i32[p] = n;
     u8.set(b, (p + 1) << 2);
-    p += 1 + ((n + 3) >> 2);
+    return p + words;
   }
 
-  function tagList(tags: readonly JaegerTag[]): void {
+  /** A tag from its field values (no property loads here: see `tag`). */
+  function tagValues(
+    p: number,
+    k: string,
+    vType: number,
+    vStr: string | undefined,
+    vDouble: number | undefined,
+    vBool: boolean | undefined,
+    vLong: number | bigint | I64Parts | undefined,
+    vBinary: Uint8Array | undefined,
+  ): number {
+    room(p);
+    p = key(p, k);
+    let mask = 0;
+    if (vStr != null) mask = 1;
+    if (vDouble != null) mask |= 2;
+    if (vBool != null) mask |= vBool ? 36 : 4;
+    if (vLong != null) mask |= 8;
+    if (vBinary != null) mask |= 16;
+    i32[p] = vType;
+    i32[p + 1] = mask;
+    p += 2;
+    if (mask === 0) return p;
+    if (vStr != null) p = value(p, vStr);
+    if (vDouble != null) {
+      f64Scratch[0] = vDouble;
+      i32[p] = i32Scratch[0]!;
+      i32[p + 1] = i32Scratch[1]!;
+      p += 2;
+    }
+    if (vLong != null) p = i64(p, vLong);
+    if (vBinary != null) p = binary(p, vBinary);
+    return p;
+  }
+
+  // Tags of different value types often have different object shapes ({key, vType, vStr},
+  // {key, vType, vBool}, ...): one loader a type keeps each one's property loads monomorphic.
+  // The bodies are the same on purpose: each function has its own inline caches.
+  function tagStr(p: number, t: JaegerTag): number {
+    return tagValues(p, t.key, t.vType, t.vStr, t.vDouble, t.vBool, t.vLong, t.vBinary);
+  }
+  function tagDouble(p: number, t: JaegerTag): number {
+    return tagValues(p, t.key, t.vType, t.vStr, t.vDouble, t.vBool, t.vLong, t.vBinary);
+  }
+  function tagBool(p: number, t: JaegerTag): number {
+    return tagValues(p, t.key, t.vType, t.vStr, t.vDouble, t.vBool, t.vLong, t.vBinary);
+  }
+  function tagLong(p: number, t: JaegerTag): number {
+    return tagValues(p, t.key, t.vType, t.vStr, t.vDouble, t.vBool, t.vLong, t.vBinary);
+  }
+  function tagOther(p: number, t: JaegerTag): number {
+    return tagValues(p, t.key, t.vType, t.vStr, t.vDouble, t.vBool, t.vLong, t.vBinary);
+  }
+
+  function tagList(p: number, tags: readonly JaegerTag[]): number {
     const m = tags.length;
-    room(1);
+    room(p);
     i32[p++] = m;
     for (let i = 0; i < m; i++) {
-      const tag = tags[i]!;
-      str(tag.key);
-      room(8);
-      const vStr = tag.vStr;
-      const vDouble = tag.vDouble;
-      const vBool = tag.vBool;
-      const vLong = tag.vLong;
-      const vBinary = tag.vBinary;
-      let mask = 0;
-      if (vStr != null) mask |= 1;
-      if (vDouble != null) mask |= 2;
-      if (vBool != null) mask |= vBool ? 36 : 4;
-      if (vLong != null) mask |= 8;
-      if (vBinary != null) mask |= 16;
-      i32[p] = tag.vType;
-      i32[p + 1] = mask;
-      p += 2;
-      if (mask === 0) continue;
-      if (vStr != null) str(vStr);
-      if (vDouble != null) {
-        room(2);
-        f64Scratch[0] = vDouble;
-        i32[p] = i32Scratch[0]!;
-        i32[p + 1] = i32Scratch[1]!;
-        p += 2;
+      const t = tags[i]!;
+      switch (t.vType) {
+        case 0:
+          p = tagStr(p, t);
+          break;
+        case 1:
+          p = tagDouble(p, t);
+          break;
+        case 2:
+          p = tagBool(p, t);
+          break;
+        case 3:
+          p = tagLong(p, t);
+          break;
+        default:
+          p = tagOther(p, t);
       }
-      if (vLong != null) {
-        room(2);
-        i64(vLong);
-      }
-      if (vBinary != null) binary(vBinary);
     }
+    return p;
   }
 
-  function span(s: JaegerSpan): void {
-    room(16);
+  function span(p: number, s: JaegerSpan): number {
+    room(p);
     slot = 0;
-    i64(s.traceIdLow);
-    i64(s.traceIdHigh);
-    i64(s.spanId);
-    i64(s.parentSpanId);
-    str(s.operationName);
+    p = i64(p, s.traceIdLow);
+    p = i64(p, s.traceIdHigh);
+    p = i64(p, s.spanId);
+    p = i64(p, s.parentSpanId);
+    p = key(p, s.operationName);
     const refs = s.references;
     if (refs != null) {
       const m = refs.length;
-      room(1 + 7 * m);
       i32[p++] = m;
       for (let i = 0; i < m; i++) {
         const r = refs[i]!;
-        i32[p++] = r.refType;
-        i64(r.traceIdLow);
-        i64(r.traceIdHigh);
-        i64(r.spanId);
+        room(p);
+        i32[p] = r.refType;
+        p = i64(p + 1, r.traceIdLow);
+        p = i64(p, r.traceIdHigh);
+        p = i64(p, r.spanId);
       }
+      room(p);
     } else {
-      room(1);
       i32[p++] = -1;
     }
-    room(8);
-    i32[p++] = s.flags;
-    i64(s.startTime);
-    i64(s.duration);
+    i32[p] = s.flags;
+    p = i64(p + 1, s.startTime);
+    p = i64(p, s.duration);
     const tags = s.tags;
     if (tags != null) {
-      tagList(tags);
+      p = tagList(p, tags);
+      room(p);
     } else {
       i32[p++] = -1;
     }
     const logs = s.logs;
-    room(1);
     if (logs != null) {
       const m = logs.length;
       i32[p++] = m;
       for (let i = 0; i < m; i++) {
         const log = logs[i]!;
-        room(2);
-        i64(log.timestamp);
-        tagList(log.fields);
+        room(p);
+        p = i64(p, log.timestamp);
+        p = tagList(p, log.fields);
       }
     } else {
       i32[p++] = -1;
     }
+    return p;
   }
 
-  function encodeSpans(spans: readonly JaegerSpan[]): EncodedSpans {
+  // ---- Straight from our Span model: the mapping of exporters/jaeger/span_to_jaeger.ts
+  // (IOx's), staged without making the Jaeger objects. The differential tests hold it to
+  // `jsSpanEncoder.encodeSpans(spans.map(spanToJaeger))`, byte for byte.
+
+  /** Metadata entries being staged: keys, values, and their order sorted by key. */
+  const metaKeys: string[] = [];
+  const metaValues: MetadataValue[] = [];
+  let metaOrder = new Int32Array(64);
+
+  /** Puts `map`'s entries into metaKeys/metaValues from index `n`; returns the new count. */
+  function collect(map: ReadonlyMap<string, MetadataValue>, n: number): number {
+    for (const [k, v] of map) {
+      metaKeys[n] = k;
+      metaValues[n] = v;
+      n++;
+    }
+    return n;
+  }
+
+  /**
+   * Sorts the indexes of the `n` collected entries by key (code-unit order) into `metaOrder`.
+   * `cache` remembers the last keys and their order: spans of one kind have the same keys in
+   * the same order, so the sort is mostly a check that the keys are the ones seen last time.
+   */
+  function sortByKey(n: number, cache: SortCache): void {
+    if (metaOrder.length < n) metaOrder = new Int32Array(2 * n);
+    const order = metaOrder;
+    const keys = metaKeys;
+    const last = cache.keys;
+    if (n === cache.n) {
+      let i = 0;
+      while (i < n && keys[i] === last[i]) i++;
+      if (i === n) {
+        order.set(cache.order.subarray(0, n));
+        return;
+      }
+    }
+    for (let i = 0; i < n; i++) {
+      const k = keys[i]!;
+      let j = i - 1;
+      while (j >= 0 && keys[order[j]!]! > k) {
+        order[j + 1] = order[j]!;
+        j--;
+      }
+      order[j + 1] = i;
+    }
+    if (n <= SORT_CACHE_MAX) {
+      cache.n = n;
+      for (let i = 0; i < n; i++) last[i] = keys[i]!;
+      cache.order.set(order.subarray(0, n));
+    }
+  }
+
+  /** Stages a metadata entry as a tag, typed as `metadataToTag` types it. */
+  function metaTag(p: number, k: string, v: MetadataValue): number {
+    room(p);
+    p = key(p, k);
+    switch (typeof v) {
+      case "string":
+        i32[p] = 0;
+        i32[p + 1] = 1;
+        return value(p + 2, v);
+      case "number":
+        if (Number.isSafeInteger(v)) {
+          i32[p] = 3;
+          i32[p + 1] = 8;
+          return i64(p + 2, v);
+        }
+        return doubleTag(p, v);
+      case "boolean":
+        i32[p] = 2;
+        i32[p + 1] = v ? 36 : 4;
+        return p + 2;
+      case "bigint":
+        if (v >= I64_MIN && v <= I64_MAX) {
+          i32[p] = 3;
+          i32[p + 1] = 8;
+          return i64(p + 2, v);
+        }
+        i32[p] = 0;
+        i32[p + 1] = 1;
+        return value(p + 2, String(v));
+      default:
+        if (v instanceof Float) return doubleTag(p, Number(v.value));
+        i32[p] = 0;
+        i32[p + 1] = 1;
+        return value(p + 2, String(v));
+    }
+  }
+
+  function doubleTag(p: number, v: number): number {
+    i32[p] = 1;
+    i32[p + 1] = 2;
+    f64Scratch[0] = v;
+    i32[p + 2] = i32Scratch[0]!;
+    i32[p + 3] = i32Scratch[1]!;
+    return p + 4;
+  }
+
+  const spanSort: SortCache = newSortCache();
+  const eventSort: SortCache = newSortCache();
+
+  /** Stages the `n` collected entries (from index 0) sorted by key. */
+  function sortedTags(p: number, n: number, cache: SortCache): number {
+    sortByKey(n, cache);
+    for (let i = 0; i < n; i++) {
+      const j = metaOrder[i]!;
+      p = metaTag(p, metaKeys[j]!, metaValues[j]!);
+    }
+    return p;
+  }
+
+  function micros(t: number | undefined): number {
+    return t === undefined || !Number.isFinite(t) ? 0 : Math.floor(t);
+  }
+
+  function traceSpan(p: number, s: Span): number {
+    room(p);
+    slot = 0;
+    const ctx = s.ctx;
+    const t = ctx.traceId;
+    i32[p] = t.w2;
+    i32[p + 1] = t.w3;
+    i32[p + 2] = t.w0;
+    i32[p + 3] = t.w1;
+    const id = ctx.spanId;
+    i32[p + 4] = id.hi;
+    i32[p + 5] = id.lo;
+    const parent = ctx.parentSpanId;
+    if (parent === undefined) {
+      i32[p + 6] = 0;
+      i32[p + 7] = 0;
+    } else {
+      i32[p + 6] = parent.hi;
+      i32[p + 7] = parent.lo;
+    }
+    p = key(p + 8, s.name);
+    const links = ctx.links;
+    const m = links.length;
+    if (m > 0) {
+      i32[p++] = m;
+      for (let i = 0; i < m; i++) {
+        const l = links[i]!;
+        room(p);
+        const lt = l.traceId;
+        i32[p] = 1; // FOLLOWS_FROM
+        i32[p + 1] = lt.w2;
+        i32[p + 2] = lt.w3;
+        i32[p + 3] = lt.w0;
+        i32[p + 4] = lt.w1;
+        i32[p + 5] = l.spanId.hi;
+        i32[p + 6] = l.spanId.lo;
+        p += 7;
+      }
+      room(p);
+    } else {
+      i32[p++] = -1;
+    }
+    i32[p] = ctx.sampled ? 1 : 0;
+    const start = s.start;
+    const end = s.end;
+    p = i64(p + 1, micros(start));
+    let duration = 0;
+    if (
+      start !== undefined && end !== undefined && Number.isFinite(start) && Number.isFinite(end)
+    ) {
+      duration = Math.max(0, Math.trunc(end - start));
+    }
+    p = i64(p, duration);
+
+    const metadata = s.metadata;
+    const status = s.status;
+    if (metadata.size > 0 || status !== "unknown") {
+      let n = collect(metadata, 0);
+      if (status !== "unknown") {
+        const k = status === "ok" ? "ok" : "error";
+        if (!metadata.has(k)) {
+          metaKeys[n] = k;
+          metaValues[n++] = true;
+        }
+        const message = s.statusMessage;
+        if (message !== undefined && !metadata.has(STATUS_DESCRIPTION_TAG)) {
+          metaKeys[n] = STATUS_DESCRIPTION_TAG;
+          metaValues[n++] = message;
+        }
+      }
+      i32[p++] = n;
+      p = sortedTags(p, n, spanSort);
+      room(p);
+    } else {
+      i32[p++] = -1;
+    }
+
+    const events = s.events;
+    const e = events.length;
+    if (e > 0) {
+      i32[p++] = e;
+      for (let i = 0; i < e; i++) {
+        const ev = events[i]!;
+        room(p);
+        p = i64(p, micros(ev.time));
+        const n = collect(ev.metadata, 0);
+        i32[p] = n + 1;
+        p = key(p + 1, "event");
+        i32[p] = 0;
+        i32[p + 1] = 1;
+        p = value(p + 2, ev.message);
+        p = sortedTags(p, n, eventSort);
+      }
+    } else {
+      i32[p++] = -1;
+    }
+    return p;
+  }
+
+  /** Encodes what the staging function wrote for the `n` items; the result views memory. */
+  function run<T>(items: readonly T[], stage: (p: number, item: T) => number): EncodedSpans {
     if (entries >= INTERN_MAX_ENTRIES || internTop > internEnd - 1024) resetIntern();
-    const n = spans.length;
+    const n = items.length;
     const endsBase = internEnd + SLACK;
     const stageBase = align(endsBase + 4 * n + SLACK, 8);
     ensureBytes(stageBase + 4096);
-    p = stageBase >> 2;
     refBytes = 0;
-    for (let i = 0; i < n; i++) span(spans[i]!);
+    let p = stageBase >> 2;
+    for (let i = 0; i < n; i++) p = stage(p, items[i]!);
     const stageEnd = p << 2;
     const outBase = align(stageEnd + SLACK, 8);
     ensureBytes(outBase + 2 * (stageEnd - stageBase) + refBytes + 16 * n + 64);
@@ -351,10 +636,25 @@ export function createWasmEncoderCore(x: EncoderExports): WasmEncoderCore {
 
   ensureBytes(internEnd + SLACK + 64 * 1024);
   return {
-    encodeSpans,
+    encodeSpans: (spans) => run(spans, span),
+    encodeTraceSpans: (spans) => run(spans, traceSpan),
     memoryBytes: () => memory.buffer.byteLength,
     internStats: () => ({ entries, bytes: internTop - internBase, resets }),
   };
+}
+
+/** The last sorted key list of one kind (span metadata, event metadata) and its order. */
+interface SortCache {
+  n: number;
+  keys: string[];
+  order: Int32Array;
+}
+
+/** Key lists longer than this are sorted every time. */
+const SORT_CACHE_MAX = 64;
+
+function newSortCache(): SortCache {
+  return { n: -1, keys: new Array(SORT_CACHE_MAX).fill(""), order: new Int32Array(SORT_CACHE_MAX) };
 }
 
 function align(n: number, to: number): number {

@@ -28,6 +28,7 @@ export {
   initWasmSpanEncoder,
   wasmMemoryBytes,
   wasmSpanEncoder,
+  type WasmSpanEncoderBackend,
   type WasmSpanEncoderState,
   wasmSpanEncoderState,
 } from "./wasm_span_encoder.ts";

@@ -12,8 +12,10 @@
  */
 
 import { jsSpanEncoder } from "../exporters/jaeger/js_span_encoder.ts";
+import { spanToJaeger } from "../exporters/jaeger/span_to_jaeger.ts";
 import type { EncodedSpans, SpanEncoderBackend } from "../exporters/jaeger/span_encoder_backend.ts";
 import type { JaegerSpan } from "../exporters/jaeger/thrift_model.ts";
+import type { Span } from "../trace/span.ts";
 import { ENCODER_WASM_BASE64 } from "./_encoder_wasm.generated.ts";
 import {
   createWasmEncoderCore,
@@ -160,15 +162,47 @@ function encodeSpans(spans: readonly JaegerSpan[]): EncodedSpans {
   return jsSpanEncoder.encodeSpans(spans);
 }
 
+function encodeTraceSpans(spans: readonly Span[]): EncodedSpans {
+  if (core !== undefined || ready()) return core!.encodeTraceSpans(spans);
+  return jsSpanEncoder.encodeSpans(spans.map(spanToJaeger));
+}
+
+/**
+ * A {@linkcode SpanEncoderBackend} that also encodes our finished {@linkcode Span}s directly,
+ * without making the Jaeger objects first.
+ *
+ * @example
+ * ```ts
+ * import { type WasmSpanEncoderBackend, wasmSpanEncoder } from "@spanwire/trace/wasm";
+ *
+ * const backend: WasmSpanEncoderBackend = wasmSpanEncoder;
+ * ```
+ */
+export interface WasmSpanEncoderBackend extends SpanEncoderBackend {
+  /**
+   * Encodes finished spans: the same bytes as `encodeSpans(spans.map(spanToJaeger))` (IOx's
+   * mapping, see `spanToJaeger`), but without making the Jaeger spans, which is most of the
+   * cost of that path. Throws where that path throws (a time beyond the i64 range).
+   *
+   * @param spans Finished spans.
+   * @returns Their bytes and end offsets, a view valid until the next call.
+   */
+  encodeTraceSpans(spans: readonly Span[]): EncodedSpans;
+}
+
 /**
  * The WASM {@linkcode SpanEncoderBackend} (name `"wasm"`): byte for byte the output of the
  * `"js"` backend (and so of Apache Thrift), one crossing into WASM a batch. Its result is a
  * view into the WASM memory: valid until its next call (copy what you keep). Like `"js"`, it
  * throws a `RangeError` when an i64 `number` is not an integer in [-2^63, 2^63).
  *
+ * Besides Jaeger spans ({@linkcode SpanEncoderBackend.encodeSpans}), it encodes our spans
+ * directly ({@linkcode WasmSpanEncoderBackend.encodeTraceSpans}), which skips the conversion.
+ *
  * @example
  * ```ts
  * import { wasmSpanEncoder } from "@spanwire/trace/wasm";
+ * import { Span } from "@spanwire/trace/trace";
  * import assert from "node:assert/strict";
  *
  * const encoded = wasmSpanEncoder.encodeSpans([{
@@ -179,6 +213,14 @@ function encodeSpans(spans: readonly JaegerSpan[]): EncodedSpans {
  * assert.equal(encoded.ends.length, 1);
  * assert.equal(encoded.ends[0], encoded.bytes.length);
  * assert.equal(encoded.bytes.at(-1), 0); // the struct's stop byte
+ *
+ * const span = Span.root("GET /").setMetadata("http.status_code", 200).ok();
+ * const direct = wasmSpanEncoder.encodeTraceSpans([span]);
+ * assert.equal(direct.ends.length, 1);
  * ```
  */
-export const wasmSpanEncoder: SpanEncoderBackend = { name: "wasm", encodeSpans };
+export const wasmSpanEncoder: WasmSpanEncoderBackend = {
+  name: "wasm",
+  encodeSpans,
+  encodeTraceSpans,
+};
