@@ -21,28 +21,33 @@ import { TagType } from "./thrift_model.ts";
  * ```
  */
 export interface WaterfallOptions {
-  /** Total line width in columns (default 80, at least 60). */
+  /** Total line width in columns (default 80, at least 60); no line is longer. */
   width?: number;
   /** ANSI colours (default false; pass true only when writing to a terminal). */
   color?: boolean;
   /** The service name to show in each trace's heading (optional). */
   serviceName?: string;
-  /** Tag keys shown under a span when present (default: a list of HTTP, DB and error keys). */
+  /**
+   * Tag keys shown under a span when present (default: a list of HTTP, DB and error keys).
+   * The status description (`otel.status_description`) is shown for failed spans only.
+   */
   importantTags?: readonly string[];
+  /** Show each span's logs (events) under it, with their offset and fields (default false). */
+  events?: boolean;
 }
 
 const DEFAULT_IMPORTANT = [
-  "http.method",
   "http.target",
   "http.path",
   "http.status_code",
   "db.rows",
   "partition",
   "error.message",
-  "otel.status_description",
   "jaeger-debug-id",
   "spanwire.trimmed",
 ];
+
+const STATUS_DESCRIPTION = "otel.status_description";
 
 function i64(value: I64): bigint {
   if (typeof value === "bigint") return BigInt.asIntN(64, value);
@@ -90,6 +95,23 @@ function fit(text: string, width: number): string {
   const chars = [...text];
   if (chars.length <= width) return text + " ".repeat(width - chars.length);
   return chars.slice(0, Math.max(0, width - 1)).join("") + "…";
+}
+
+/** Words (`key=value` items) wrapped into lines of at most `width` characters each. */
+function wrap(items: readonly string[], width: number): string[] {
+  const lines: string[] = [];
+  let line = "";
+  for (const raw of items) {
+    const item = [...raw].length > width ? fit(raw, width) : raw;
+    if (line === "") line = item;
+    else if ([...line].length + 1 + [...item].length <= width) line += ` ${item}`;
+    else {
+      lines.push(line);
+      line = item;
+    }
+  }
+  if (line !== "") lines.push(line);
+  return lines;
 }
 
 interface Node {
@@ -165,8 +187,19 @@ export function formatWaterfall(spans: readonly JaegerSpan[], options?: Waterfal
 
     const timeWidth = 9;
     const statusWidth = 5;
-    const nameWidth = Math.floor((width - 2 * timeWidth - statusWidth - 5) * 0.45);
-    const barWidth = width - nameWidth - 2 * timeWidth - statusWidth - 5;
+    // name, bar, two times and the status, with a space between each.
+    const available = width - 2 * timeWidth - statusWidth - 4;
+    let needed = 0;
+    const measure = (node: Node, depth: number): void => {
+      needed = Math.max(needed, 2 * (depth + 1) + [...node.span.operationName].length);
+      for (const child of node.children) measure(child, depth + 1);
+    };
+    for (const root of roots) measure(root, 0);
+    const nameWidth = Math.max(
+      Math.floor(available * 0.35),
+      Math.min(needed + 1, Math.floor(available * 0.6)),
+    );
+    const barWidth = available - nameWidth - 1;
     const service = options?.serviceName ? `  ${options.serviceName}` : "";
     const lines = [
       paint(
@@ -176,6 +209,14 @@ export function formatWaterfall(spans: readonly JaegerSpan[], options?: Waterfal
         }`,
       ),
     ];
+
+    const detail = (depth: number, bullet: string, items: readonly string[]): void => {
+      const indent = "  ".repeat(depth + 2);
+      const room = width - indent.length - 2;
+      for (const [i, text] of wrap(items, room).entries()) {
+        lines.push(paint("2", `${indent}${i === 0 ? `${bullet} ` : "  "}${text}`));
+      }
+    };
 
     const draw = (node: Node, depth: number): void => {
       const status = statusOf(node.span);
@@ -191,12 +232,24 @@ export function formatWaterfall(spans: readonly JaegerSpan[], options?: Waterfal
           ms(node.start - t0).padStart(timeWidth)
         } ${ms(node.duration).padStart(timeWidth)} ${statusText}`.trimEnd(),
       );
-      const shown = (node.span.tags ?? []).filter((t) => important.has(t.key))
-        .map((t) => `${t.key}=${tagText(t)}`);
-      if (shown.length > 0) {
-        lines.push(
-          paint("2", fit(`${"  ".repeat(depth + 2)}· ${shown.join(" ")}`, width).trimEnd()),
+      // The status description of a failed span, unless an event already says the same.
+      const said = (text: string): boolean =>
+        options?.events === true &&
+        (node.span.logs ?? []).some((l) =>
+          l.fields.some((f) => f.key === "event" && f.vStr === text)
         );
+      const shown = (node.span.tags ?? []).filter((t) =>
+        important.has(t.key) ||
+        (t.key === STATUS_DESCRIPTION && status === "error" && !said(tagText(t)))
+      ).map((t) => `${t.key}=${tagText(t)}`);
+      if (shown.length > 0) detail(depth, "·", shown);
+      if (options?.events) {
+        for (const log of node.span.logs ?? []) {
+          const event = log.fields.find((f) => f.key === "event");
+          const rest = log.fields.filter((f) => f !== event).map((f) => `${f.key}=${tagText(f)}`);
+          const at = ms(i64(log.timestamp) - t0);
+          detail(depth, "◦", [at, event === undefined ? "(log)" : `"${tagText(event)}"`, ...rest]);
+        }
       }
       for (const child of node.children.sort(byStart)) draw(child, depth + 1);
     };
