@@ -1,0 +1,290 @@
+/**
+ * {@linkcode tracingFromEnv}: IOx's tracing configuration from environment variables, as a
+ * ready collector, header parser and shutdown function.
+ *
+ * @module
+ */
+
+import { TraceHeaderParser } from "../http/trace_header_parser.ts";
+import { AsyncExporter } from "./async_exporter.ts";
+import { osHostname } from "./_hostname.ts";
+import { type BackendName, resolveBackend } from "./jaeger/backends.ts";
+import { BatchEncoder, MAX_PACKET_SIZE, MIN_PACKET_SIZE } from "./jaeger/batch_encoder.ts";
+import { JaegerAgentExporter } from "./jaeger/agent_exporter.ts";
+import type { SpanEncoderBackend } from "./jaeger/span_encoder_backend.ts";
+
+/**
+ * Environment variables: a plain record (`process.env`) or anything with `get` (`Deno.env`).
+ *
+ * @example
+ * ```ts
+ * import type { EnvSource } from "@spanwire/trace/exporters";
+ *
+ * const env: EnvSource = { TRACES_EXPORTER: "jaeger" };
+ * ```
+ */
+export type EnvSource =
+  | Readonly<Record<string, string | undefined>>
+  | { get(key: string): string | undefined };
+
+/**
+ * The configuration read from the environment, with IOx's defaults filled in.
+ *
+ * @example
+ * ```ts
+ * import type { TracingConfig } from "@spanwire/trace/exporters";
+ *
+ * const config: Partial<TracingConfig> = { agentPort: 6831 };
+ * ```
+ */
+export interface TracingConfig {
+  /** `TRACES_EXPORTER_JAEGER_AGENT_HOST` (default `0.0.0.0`). */
+  agentHost: string;
+  /** `TRACES_EXPORTER_JAEGER_AGENT_PORT` (default 6831). */
+  agentPort: number;
+  /** `TRACES_EXPORTER_JAEGER_SERVICE_NAME` (default `iox-conductor`). */
+  serviceName: string;
+  /** `TRACES_EXPORTER_JAEGER_TRACE_CONTEXT_HEADER_NAME` (default `uber-trace-id`). */
+  traceContextHeaderName: string;
+  /** `TRACES_EXPORTER_JAEGER_DEBUG_NAME` (default `jaeger-debug-id`). */
+  debugName: string;
+  /** `TRACES_EXPORTER_JAEGER_TAGS` (`k=v,k=v`), in order, plus `hostname` unless given. */
+  tags: Record<string, string>;
+  /** `TRACES_JAEGER_MAX_MSGS_PER_SECOND` (default 1000). */
+  maxMessagesPerSecond: number;
+  /** `TRACES_EXPORTER_JAEGER_MAX_PACKET_SIZE` (default 65000; 256 to 65507). */
+  maxPacketSize: number;
+}
+
+/**
+ * What {@linkcode tracingFromEnv} builds.
+ *
+ * @example
+ * ```ts
+ * import type { Tracing } from "@spanwire/trace/exporters";
+ *
+ * async function stop(tracing: Tracing): Promise<void> {
+ *   await tracing.shutdown();
+ * }
+ * ```
+ */
+export interface Tracing {
+  /** The collector to give span contexts (an {@linkcode AsyncExporter}). */
+  collector: AsyncExporter;
+  /** Reads incoming trace context with the configured header names. */
+  parser: TraceHeaderParser;
+  /** Drains the collector (sending what is queued) and closes the UDP socket. */
+  shutdown: () => Promise<void>;
+  /** The UDP sender. */
+  agent: JaegerAgentExporter;
+  /** The configuration that was read. */
+  config: TracingConfig;
+}
+
+/**
+ * Options of {@linkcode tracingFromEnv} that are not in the environment.
+ *
+ * @example
+ * ```ts
+ * import type { TracingFromEnvOptions } from "@spanwire/trace/exporters";
+ *
+ * const options: TracingFromEnvOptions = { backend: "wasm" };
+ * ```
+ */
+export interface TracingFromEnvOptions {
+  /** The span encoder backend (default `"js"`). */
+  backend?: BackendName | SpanEncoderBackend | undefined;
+  /** Where warnings go (default `console.warn`). */
+  warn?: ((message: string) => void) | undefined;
+}
+
+function reader(env: EnvSource): (key: string) => string | undefined {
+  if (typeof (env as { get?: unknown }).get === "function") {
+    const source = env as { get(key: string): string | undefined };
+    return (key) => source.get(key);
+  }
+  const record = env as Readonly<Record<string, string | undefined>>;
+  return (key) => (Object.hasOwn(record, key) ? record[key] : undefined);
+}
+
+function shown(value: string): string {
+  return JSON.stringify(value.length > 100 ? `${value.slice(0, 100)}...` : value);
+}
+
+function integer(
+  name: string,
+  value: string | undefined,
+  fallback: number,
+  min: number,
+  max: number,
+): number {
+  if (value === undefined || value.trim() === "") return fallback;
+  const text = value.trim();
+  if (!/^[0-9]+$/.test(text)) {
+    throw new SyntaxError(`Cannot parse ${name}: ${shown(value)} is not a whole number`);
+  }
+  const n = Number(text);
+  if (!Number.isSafeInteger(n) || n < min || n > max) {
+    throw new RangeError(`Cannot use ${name}: ${shown(value)} is not from ${min} to ${max}`);
+  }
+  return n;
+}
+
+function parseTags(value: string | undefined): Record<string, string> {
+  const tags: Record<string, string> = {};
+  if (value === undefined || value.trim() === "") return tags;
+  for (const pair of value.split(",")) {
+    // IOx's rule: exactly one `=`, a non-empty key and a non-empty value.
+    const parts = pair.split("=");
+    if (parts.length !== 2 || parts[0] === "" || parts[1] === "") {
+      throw new SyntaxError(
+        `Cannot parse TRACES_EXPORTER_JAEGER_TAGS: ${shown(value)} has an invalid key=value pair ${
+          shown(pair)
+        }`,
+      );
+    }
+    tags[parts[0]!] = parts[1]!;
+  }
+  return tags;
+}
+
+function nonEmpty(name: string, value: string | undefined, fallback: string): string {
+  if (value === undefined) return fallback;
+  const text = value.trim();
+  if (text === "") throw new SyntaxError(`Cannot use ${name}: ${shown(value)} is empty`);
+  return text;
+}
+
+/**
+ * Reads IOx's tracing variables and builds the exporter pipeline they describe:
+ * `AsyncExporter` -> `BatchEncoder` -> `JaegerAgentExporter` (UDP), and a `TraceHeaderParser`
+ * with the configured header names. Returns `undefined` when `TRACES_EXPORTER` is unset, empty
+ * or `none`.
+ *
+ * | variable | default |
+ * | --- | --- |
+ * | `TRACES_EXPORTER` | `none` (`none` or `jaeger`, any case) |
+ * | `TRACES_EXPORTER_JAEGER_AGENT_HOST` | `0.0.0.0` |
+ * | `TRACES_EXPORTER_JAEGER_AGENT_PORT` | `6831` |
+ * | `TRACES_EXPORTER_JAEGER_SERVICE_NAME` | `iox-conductor` |
+ * | `TRACES_EXPORTER_JAEGER_TRACE_CONTEXT_HEADER_NAME` | `uber-trace-id` |
+ * | `TRACES_EXPORTER_JAEGER_DEBUG_NAME` | `jaeger-debug-id` |
+ * | `TRACES_EXPORTER_JAEGER_TAGS` | none (`k=v,k=v`) |
+ * | `TRACES_JAEGER_MAX_MSGS_PER_SECOND` | `1000` |
+ * | `TRACES_EXPORTER_JAEGER_MAX_PACKET_SIZE` | `65000` (from 256 to 65507) |
+ *
+ * A `hostname` process tag is added unless the tags have one: from `HOSTNAME`, else the
+ * operating system's host name (when the runtime allows reading it).
+ *
+ * @param env The environment (`Deno.env`, `process.env` or a plain record).
+ * @param options The encoder backend and the warning sink.
+ * @returns The collector, parser and shutdown function, or `undefined` when tracing is off.
+ * @throws {RangeError} For an unknown `TRACES_EXPORTER` or a number out of range, naming the
+ *   variable and its value.
+ * @throws {SyntaxError} For a malformed number, tag list or empty name, likewise.
+ *
+ * @example
+ * ```ts
+ * import { tracingFromEnv } from "@spanwire/trace/exporters";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(tracingFromEnv({}), undefined);
+ * const tracing = tracingFromEnv({
+ *   TRACES_EXPORTER: "jaeger",
+ *   TRACES_EXPORTER_JAEGER_AGENT_HOST: "127.0.0.1",
+ *   TRACES_EXPORTER_JAEGER_TAGS: "env=prod,region=eu-1",
+ *   HOSTNAME: "host-1",
+ * })!;
+ * assert.deepEqual(tracing.config.tags, { env: "prod", region: "eu-1", hostname: "host-1" });
+ * assert.equal(tracing.parser.jaegerTraceContextHeaderName, "uber-trace-id");
+ * await tracing.shutdown();
+ * assert.throws(() => tracingFromEnv({ TRACES_EXPORTER: "zipkin" }), /TRACES_EXPORTER/);
+ * ```
+ */
+export function tracingFromEnv(
+  env: EnvSource,
+  options: TracingFromEnvOptions = {},
+): Tracing | undefined {
+  const get = reader(env);
+  const exporter = get("TRACES_EXPORTER");
+  const kind = exporter === undefined ? "none" : exporter.trim().toLowerCase();
+  if (kind === "" || kind === "none") return undefined;
+  if (kind !== "jaeger") {
+    throw new RangeError(
+      `Cannot use TRACES_EXPORTER: ${shown(exporter!)} is not one of "none", "jaeger"`,
+    );
+  }
+  const tags = parseTags(get("TRACES_EXPORTER_JAEGER_TAGS"));
+  if (!Object.hasOwn(tags, "hostname")) {
+    const host = get("HOSTNAME")?.trim() || osHostname();
+    if (host !== undefined && host !== "") tags.hostname = host;
+  }
+  const config: TracingConfig = {
+    agentHost: nonEmpty(
+      "TRACES_EXPORTER_JAEGER_AGENT_HOST",
+      get("TRACES_EXPORTER_JAEGER_AGENT_HOST"),
+      "0.0.0.0",
+    ),
+    agentPort: integer(
+      "TRACES_EXPORTER_JAEGER_AGENT_PORT",
+      get("TRACES_EXPORTER_JAEGER_AGENT_PORT"),
+      6831,
+      1,
+      65535,
+    ),
+    serviceName: nonEmpty(
+      "TRACES_EXPORTER_JAEGER_SERVICE_NAME",
+      get("TRACES_EXPORTER_JAEGER_SERVICE_NAME"),
+      "iox-conductor",
+    ),
+    traceContextHeaderName: nonEmpty(
+      "TRACES_EXPORTER_JAEGER_TRACE_CONTEXT_HEADER_NAME",
+      get("TRACES_EXPORTER_JAEGER_TRACE_CONTEXT_HEADER_NAME"),
+      "uber-trace-id",
+    ),
+    debugName: nonEmpty(
+      "TRACES_EXPORTER_JAEGER_DEBUG_NAME",
+      get("TRACES_EXPORTER_JAEGER_DEBUG_NAME"),
+      "jaeger-debug-id",
+    ),
+    tags,
+    maxMessagesPerSecond: integer(
+      "TRACES_JAEGER_MAX_MSGS_PER_SECOND",
+      get("TRACES_JAEGER_MAX_MSGS_PER_SECOND"),
+      1000,
+      1,
+      Number.MAX_SAFE_INTEGER,
+    ),
+    maxPacketSize: integer(
+      "TRACES_EXPORTER_JAEGER_MAX_PACKET_SIZE",
+      get("TRACES_EXPORTER_JAEGER_MAX_PACKET_SIZE"),
+      65000,
+      MIN_PACKET_SIZE,
+      MAX_PACKET_SIZE,
+    ),
+  };
+  const backend = resolveBackend(options.backend);
+  const parser = new TraceHeaderParser({
+    jaegerTraceContextHeaderName: config.traceContextHeaderName,
+    jaegerDebugName: config.debugName,
+  });
+  const packer = new BatchEncoder({
+    serviceName: config.serviceName,
+    tags: config.tags,
+    maxPacketSize: config.maxPacketSize,
+    backend,
+    warn: options.warn,
+  });
+  const agent = new JaegerAgentExporter({
+    host: config.agentHost,
+    port: config.agentPort,
+    warn: options.warn,
+  });
+  const collector = new AsyncExporter({
+    packer,
+    sink: agent,
+    maxMessagesPerSecond: config.maxMessagesPerSecond,
+    warn: options.warn,
+  });
+  return { collector, parser, shutdown: () => collector.close(), agent, config };
+}
