@@ -417,23 +417,20 @@ export function createWasmEncoderCore(x: EncoderExports): WasmEncoderCore {
   }
 
   /**
-   * Sorts the indexes of the `n` collected entries by key (code-unit order) into `metaOrder`.
+   * The indexes of the `n` collected entries sorted by key (code-unit order).
    * `cache` remembers the last keys and their order: spans of one kind have the same keys in
    * the same order, so the sort is mostly a check that the keys are the ones seen last time.
    */
-  function sortByKey(n: number, cache: SortCache): void {
-    if (metaOrder.length < n) metaOrder = new Int32Array(2 * n);
-    const order = metaOrder;
+  function sortByKey(n: number, cache: SortCache): Int32Array {
     const keys = metaKeys;
     const last = cache.keys;
     if (n === cache.n) {
       let i = 0;
       while (i < n && keys[i] === last[i]) i++;
-      if (i === n) {
-        order.set(cache.order.subarray(0, n));
-        return;
-      }
+      if (i === n) return cache.order;
     }
+    if (metaOrder.length < n) metaOrder = new Int32Array(2 * n);
+    const order = metaOrder;
     for (let i = 0; i < n; i++) {
       const k = keys[i]!;
       let j = i - 1;
@@ -445,9 +442,13 @@ export function createWasmEncoderCore(x: EncoderExports): WasmEncoderCore {
     }
     if (n <= SORT_CACHE_MAX) {
       cache.n = n;
-      for (let i = 0; i < n; i++) last[i] = keys[i]!;
-      cache.order.set(order.subarray(0, n));
+      const cached = cache.order;
+      for (let i = 0; i < n; i++) {
+        last[i] = keys[i]!;
+        cached[i] = order[i]!;
+      }
     }
+    return order;
   }
 
   /** Stages a metadata entry as a tag, typed as `metadataToTag` types it. */
@@ -501,9 +502,9 @@ export function createWasmEncoderCore(x: EncoderExports): WasmEncoderCore {
 
   /** Stages the `n` collected entries (from index 0) sorted by key. */
   function sortedTags(p: number, n: number, cache: SortCache): number {
-    sortByKey(n, cache);
+    const order = sortByKey(n, cache);
     for (let i = 0; i < n; i++) {
-      const j = metaOrder[i]!;
+      const j = order[i]!;
       p = metaTag(p, metaKeys[j]!, metaValues[j]!);
     }
     return p;

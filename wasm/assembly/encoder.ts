@@ -59,16 +59,42 @@ export function heapBase(): usize {
   return varint32(out, <u32>((n << 1) ^ (n >> 31)));
 }
 
+/**
+ * Writes the zigzag varint of the i64 (hi, lo) without a loop: the 7-bit groups are spread
+ * into one u64 (8 bytes) with their continuation bits, stored at once, and the bytes past the
+ * varint's length are left to be overwritten (the JS side keeps slack after the output).
+ */
 @inline function zigzag64(out: usize, hi: u32, lo: u32): usize {
   const v = (<u64>hi << 32) | <u64>lo;
-  let z = (v << 1) ^ <u64>(<i64>v >> 63);
-  while (z >= 0x80) {
-    store<u8>(out, <u8>((z & 0x7f) | 0x80));
-    out++;
-    z >>= 7;
+  const z = (v << 1) ^ <u64>(<i64>v >> 63);
+  if (z < 0x80) {
+    store<u8>(out, <u8>z);
+    return out + 1;
   }
-  store<u8>(out, <u8>z);
-  return out + 1;
+  const spread = (z & 0x7f) |
+    ((z << 1) & 0x7f00) |
+    ((z << 2) & 0x7f0000) |
+    ((z << 3) & 0x7f000000) |
+    ((z << 4) & 0x7f00000000) |
+    ((z << 5) & 0x7f0000000000) |
+    ((z << 6) & 0x7f000000000000) |
+    ((z << 7) & 0x7f00000000000000);
+  // bytes needed: ceil(significant bits / 7)
+  const n = <usize>((70 - <u32>clz<u64>(z)) / 7);
+  if (n <= 8) {
+    const more: u64 = ((<u64>1 << (<u64>(n - 1) << 3)) - 1) & 0x8080808080808080;
+    store<u64>(out, spread | more);
+    return out + n;
+  }
+  store<u64>(out, spread | 0x8080808080808080);
+  const rest = z >> 56;
+  if (rest < 0x80) {
+    store<u8>(out, <u8>rest, 8);
+    return out + 9;
+  }
+  store<u8>(out, <u8>((rest & 0x7f) | 0x80), 8);
+  store<u8>(out, <u8>(rest >> 7), 9);
+  return out + 10;
 }
 
 /**
