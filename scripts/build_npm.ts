@@ -199,8 +199,19 @@ function denoReferences(sf: ts.SourceFile): { pos: number; guarded: boolean; tex
       const isPropertyName = (ts.isPropertyAccessExpression(parent) && parent.name === node) ||
         ts.isPropertyAssignment(parent) || ts.isPropertySignature(parent) ||
         ts.isQualifiedName(parent);
-      const viaGlobalThis = ts.isPropertyAccessExpression(parent) && parent.name === node &&
-        ts.isIdentifier(parent.expression) && parent.expression.text === "globalThis";
+      let target: ts.Expression | undefined = ts.isPropertyAccessExpression(parent) &&
+          parent.name === node
+        ? parent.expression
+        : undefined;
+      while (
+        target !== undefined &&
+        (ts.isParenthesizedExpression(target) || ts.isAsExpression(target) ||
+          ts.isNonNullExpression(target) || ts.isSatisfiesExpression(target))
+      ) {
+        target = target.expression;
+      }
+      const viaGlobalThis = target !== undefined && ts.isIdentifier(target) &&
+        target.text === "globalThis";
       const underTypeof = ts.isTypeOfExpression(parent);
       if (!isPropertyName || viaGlobalThis) {
         const line = sf.text.slice(
@@ -281,19 +292,27 @@ export async function build(outDir: string): Promise<BuildResult> {
   const denoRefs: string[] = [];
   for (const sf of sources) {
     for (const ref of denoReferences(sf)) {
-      denoRefs.push(`${where(sf, ref.pos)} [${ref.guarded ? "guarded" : "UNGUARDED"}] ${ref.text}`);
+      const line = `${where(sf, ref.pos)} [${
+        ref.guarded ? "via globalThis or typeof" : "BARE"
+      }] ${ref.text}`;
+      denoRefs.push(line);
+      // A bare `Deno` is a ReferenceError in Node wherever it runs.
+      if (!ref.guarded) {
+        problems.push(`${line}: use (globalThis as { Deno?: ... }).Deno, or guard with typeof`);
+      }
     }
   }
   if (denoRefs.length > 0) {
     console.log(
-      `build_npm: references to the Deno global in the package:\n  ${denoRefs.join("\n  ")}`,
+      `build_npm: references to the Deno global in the package (each must be reached only ` +
+        `under Deno):\n  ${denoRefs.join("\n  ")}`,
     );
   }
 
   const diagnostics = [...ts.getPreEmitDiagnostics(program)];
   if (diagnostics.length > 0) {
     console.error(ts.formatDiagnosticsWithColorAndContext(diagnostics, formatHost));
-    const unguarded = denoRefs.filter((r) => r.includes("UNGUARDED"));
+    const unguarded = denoRefs.filter((r) => r.includes("[BARE]"));
     fail(
       `${diagnostics.length} type error(s) under Node's library and @types/node` +
         (unguarded.length > 0
