@@ -217,12 +217,14 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
   const base = `http://127.0.0.1:${server.addr.port}`;
 
   write(
-    `${bold("spanwire demo")}: an IOx-like query service on ${base}, traced with traceLayer\n` +
-      `and exported as service "${config.serviceName}" to ` +
+    `${bold("spanwire demo")}: an IOx-like query service on ${base},\n` +
+      `traced with traceLayer, exported as service "${config.serviceName}" to ` +
       (embedded
-        ? `an embedded Jaeger agent on udp 127.0.0.1:${agent!.port}\n(set TRACES_EXPORTER=jaeger ` +
-          `and TRACES_EXPORTER_JAEGER_AGENT_HOST/PORT to use another).\n`
-        : `the Jaeger agent at udp ${config.agentHost}:${config.agentPort}.\n`) +
+        ? `an embedded\nJaeger agent on udp 127.0.0.1:${
+          agent!.port
+        } (set TRACES_EXPORTER=jaeger and\n` +
+          `TRACES_EXPORTER_JAEGER_AGENT_HOST/PORT to send to another one).\n`
+        : `the Jaeger\nagent at udp ${config.agentHost}:${config.agentPort}.\n`) +
       `Per-partition spans: ${
         perPartitionTracing ? "on" : "off (INFLUXDB_IOX_PER_PARTITION_TRACING=1 turns them on)"
       }.\n\n`,
@@ -246,7 +248,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
       let status = 0;
       let statusText = "";
       {
-        using command = new SpanRecorder(new Span(step.command, root));
+        using command = new SpanRecorder(new Span(`cli ${step.command}`, root));
         command.setMetadata(step.command === "query" ? "sql" : "lines", step.detail);
         try {
           const response = await fetchTraced(`${base}${step.target}`, {
@@ -290,8 +292,8 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
   const dropped = stats.droppedQueueFull + stats.droppedTooLarge;
   write(
     `${plural(stats.exported, "span")} sent in ${plural(stats.packets, "packet")}.\n` +
-      `Exporter stats: exported ${stats.exported}, dropped ${stats.droppedQueueFull} (queue full)` +
-      ` and ${stats.droppedTooLarge} (too large), failed to send ${stats.failedToSend}.\n`,
+      `Exporter: ${stats.exported} exported, ${stats.droppedQueueFull} dropped (queue full),` +
+      ` ${stats.droppedTooLarge} dropped (too large), ${stats.failedToSend} failed.\n`,
   );
   if (dropped + stats.failedToSend > 0) result.exitCode = 1;
 
