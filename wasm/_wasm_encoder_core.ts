@@ -49,6 +49,8 @@ const INTERN_MAX_CHARS = 128;
 const SLOTS = 256;
 /** Up to this many UTF-16 units, strings are tried as ASCII char by char (measured). */
 const ASCII_LOOP_MAX = 48;
+/** Up to this many UTF-16 units, inline strings are tried as ASCII, four a word (measured). */
+const INLINE_ASCII_MAX = 64;
 /** Stage words guaranteed free after `room(p)`: enough for any fixed run of writes. */
 const ROOM = 32;
 
@@ -181,9 +183,40 @@ export function createWasmEncoderCore(x: EncoderExports): WasmEncoderCore {
 
   /** Stages a string inline: its byte length, then its bytes, padded to a word. */
   function inline(p: number, s: string): number {
-    const words = 1 + ((3 * s.length + 3) >> 2);
+    const len = s.length;
+    const words = 1 + ((3 * len + 3) >> 2);
     if (p + words + ROOM > capWords) ensureBytes((p + words + ROOM) * 4);
-    const n = utf8(s, (p + 1) << 2);
+    let n = -1;
+    if (len <= INLINE_ASCII_MAX) {
+      // ASCII four characters a word store; a non-ASCII unit shows in `any`, and then the
+      // words written are simply overwritten by TextEncoder.
+      const w = i32;
+      let any = 0;
+      let i = 0;
+      let q = p + 1;
+      for (; i + 4 <= len; i += 4) {
+        const a = s.charCodeAt(i);
+        const b = s.charCodeAt(i + 1);
+        const c = s.charCodeAt(i + 2);
+        const d = s.charCodeAt(i + 3);
+        any |= a | b | c | d;
+        w[q++] = a | (b << 8) | (c << 16) | (d << 24);
+      }
+      if (i < len) {
+        let last = 0;
+        for (let shift = 0; i < len; i++, shift += 8) {
+          const c = s.charCodeAt(i);
+          any |= c;
+          last |= c << shift;
+        }
+        w[q] = last;
+      }
+      if (any < 0x80) n = len;
+    }
+    if (n < 0) {
+      const at = (p + 1) << 2;
+      n = textEncoder.encodeInto(s, u8.subarray(at, at + 3 * len)).written;
+    }
     i32[p] = n;
     return p + 1 + ((n + 3) >> 2);
   }

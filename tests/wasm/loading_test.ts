@@ -7,6 +7,8 @@ import assert from "node:assert/strict";
 
 const wasmMod = new URL("../../wasm/mod.ts", import.meta.url).href;
 const jsMod = new URL("../../exporters/jaeger/js_span_encoder.ts", import.meta.url).href;
+const convertMod = new URL("../../exporters/jaeger/span_to_jaeger.ts", import.meta.url).href;
+const traceMod = new URL("../../trace/mod.ts", import.meta.url).href;
 
 interface Outcome {
   stateBefore: string;
@@ -24,6 +26,8 @@ async function run(setup: string, callInit: boolean): Promise<Outcome> {
     ${setup}
     const w = await import(${JSON.stringify(wasmMod)});
     const { jsSpanEncoder } = await import(${JSON.stringify(jsMod)});
+    const { spanToJaeger } = await import(${JSON.stringify(convertMod)});
+    const { Span } = await import(${JSON.stringify(traceMod)});
     const stateBefore = w.wasmSpanEncoderState();
     const init = ${callInit} ? await w.initWasmSpanEncoder() : null;
     const spans = [{
@@ -36,6 +40,12 @@ async function run(setup: string, callInit: boolean): Promise<Outcome> {
       const a = w.wasmSpanEncoder.encodeSpans(spans).bytes.slice();
       const b = jsSpanEncoder.encodeSpans(spans).bytes;
       same &&= a.length === b.length && a.every((x, j) => x === b[j]);
+      const span = Span.root("direct \udc00").setMetadata("n", 200).ok();
+      span.start = 1000.5;
+      span.end = 2000;
+      const c = w.wasmSpanEncoder.encodeTraceSpans([span]).bytes.slice();
+      const d = jsSpanEncoder.encodeSpans([spanToJaeger(span)]).bytes;
+      same &&= c.length === d.length && c.every((x, j) => x === d[j]);
     }
     console.log(JSON.stringify({ stateBefore, init, state: w.wasmSpanEncoderState(), same, warnings }));
   `;
