@@ -1,5 +1,10 @@
 import assert from "node:assert/strict";
-import { formatWaterfall, type JaegerSpan, TagType } from "../../../exporters/jaeger/mod.ts";
+import {
+  formatWaterfall,
+  type JaegerSpan,
+  type JaegerTag,
+  TagType,
+} from "../../../exporters/jaeger/mod.ts";
 
 const OK = [{ key: "ok", vType: TagType.BOOL, vBool: true }];
 const ERR = [{ key: "error", vType: TagType.BOOL, vBool: true }];
@@ -93,4 +98,72 @@ Deno.test("waterfall: ids given as parts or numbers group the same", () => {
   ]);
   assert.match(text, /^trace 0+7 {2}2 spans/);
   assert.match(text, /\n {4}child/);
+});
+
+Deno.test("waterfall: events (logs) under their span, with offset and fields, when asked", () => {
+  const logs = [{
+    timestamp: 1_000_250n,
+    fields: [
+      { key: "event", vType: TagType.STRING, vStr: "cache miss" },
+      { key: "key", vType: TagType.STRING, vStr: "partition-42" },
+      { key: "rows", vType: TagType.LONG, vLong: 12n },
+    ],
+  }];
+  const spans = [
+    span(1, 0, "root", 1_000_000, 1_000),
+    span(2, 1, "child", 1_000_100, 500, { logs }),
+  ];
+  const withEvents = formatWaterfall(spans, { events: true });
+  assert.match(withEvents, /\n {4}child .*\n {6}◦ 0\.250ms "cache miss" key=partition-42 rows=12$/);
+  assert.ok(!formatWaterfall(spans).includes("cache miss"), "events are off by default");
+});
+
+Deno.test("waterfall: the status description shows for failed spans, once", () => {
+  const desc = (text: string): JaegerTag => ({
+    key: "otel.status_description",
+    vType: TagType.STRING,
+    vStr: text,
+  });
+  const failed = span(1, 0, "failed", 0, 10, { tags: [...ERR, desc("table not found: x")] });
+  const fine = span(2, 0, "fine", 20, 10, { tags: [...OK, desc("request processed")] });
+  const text = formatWaterfall([failed, fine]);
+  assert.match(text, /· otel\.status_description=table not found: x/);
+  assert.ok(!text.includes("request processed"));
+  // When an event already says it, it is not repeated as a tag.
+  const logged = span(1, 0, "failed", 0, 10, {
+    tags: [...ERR, desc("boom")],
+    logs: [{ timestamp: 5n, fields: [{ key: "event", vType: TagType.STRING, vStr: "boom" }] }],
+  });
+  const once = formatWaterfall([logged], { events: true });
+  assert.equal(once.split("boom").length - 1, 1, once);
+});
+
+Deno.test("waterfall: every line fits the width; names get room before being cut", () => {
+  const long = "x".repeat(300);
+  const spans = [
+    span(1, 0, "GET /api/v2/query", 0, 1_000, {
+      tags: [
+        ...OK,
+        { key: "http.target", vType: TagType.STRING, vStr: `/api/v2/query?q=${long}` },
+        { key: "http.status_code", vType: TagType.LONG, vLong: 200n },
+        { key: "db.rows", vType: TagType.LONG, vLong: 12345n },
+      ],
+    }),
+    span(2, 1, "execute", 100, 800),
+    span(3, 2, "scan partition 0", 100, 300),
+    span(4, 3, `deep ${long}`, 150, 100),
+  ];
+  for (const width of [60, 80, 100, 120]) {
+    const text = formatWaterfall(spans, { width, events: true, serviceName: `svc-${long}` });
+    for (const line of text.split("\n")) {
+      assert.ok([...line].length <= width, `${width}: ${[...line].length}: ${line}`);
+    }
+  }
+  // At 80 columns, "scan partition 0" at depth 2 (6 + 16 columns) is not cut.
+  assert.match(formatWaterfall(spans.slice(0, 3)), /\n {6}scan partition 0 +█/);
+  // The tags that do not fit one line wrap onto the next.
+  const tagLines = formatWaterfall(spans.slice(0, 1)).split("\n").filter((l) =>
+    /^ {4}[·] |^ {6}/.test(l)
+  );
+  assert.ok(tagLines.length >= 2, tagLines.join("\n"));
 });
