@@ -271,6 +271,7 @@ export class AsyncExporter implements TraceCollector {
   #droppedQueueFull = 0;
   #failedToSend = 0;
   #packets = 0;
+  #packerFailures = 0;
 
   /**
    * Makes an exporter.
@@ -356,7 +357,7 @@ export class AsyncExporter implements TraceCollector {
     return {
       exported: this.#exported,
       droppedQueueFull: this.#droppedQueueFull,
-      droppedTooLarge: this.#packer.tooLargeDropped,
+      droppedTooLarge: this.#packer.tooLargeDropped + this.#packerFailures,
       failedToSend: this.#failedToSend,
       packets: this.#packets,
     };
@@ -486,8 +487,16 @@ export class AsyncExporter implements TraceCollector {
         let packets: Packet[];
         try {
           packets = this.#packer.add(spans);
-        } catch {
-          packets = []; // a packer must count what it cannot encode; never stop the pump
+        } catch (e) {
+          // A packer should count what it cannot encode itself; if it throws, count the spans
+          // here (as too large: they could not be packed) and keep the pump going.
+          packets = [];
+          this.#packerFailures += spans.length;
+          this.#sendWarning.warn(
+            `spanwire: the span packer failed on ${spans.length} span(s), dropped and counted: ${
+              e instanceof Error ? e.message : String(e)
+            }`,
+          );
         }
         for (const p of packets) await this.#send(p);
         continue;
@@ -499,10 +508,12 @@ export class AsyncExporter implements TraceCollector {
           this.#flushTimer = undefined;
         }
         let packets: Packet[];
+        const pending = this.#packer.pendingSpans;
         try {
           packets = this.#packer.flush();
         } catch {
           packets = [];
+          this.#packerFailures += pending;
         }
         for (const p of packets) await this.#send(p);
         continue;

@@ -154,8 +154,9 @@ function valueLength(t: JaegerTag): number {
  * into packets whose size is computed exactly before anything is written.
  *
  * Every packet carries an incrementing `seqNo` (from 0; the message's seqid is the same number
- * modulo 2^31) and cumulative `ClientStats`: spans it dropped as too large, plus the full-queue
- * and failed-to-send counts its owner reports with {@linkcode BatchEncoder.recordDropped}.
+ * modulo 2^31) and cumulative `ClientStats` as of when the packet was opened: spans it dropped
+ * as too large, plus the full-queue and failed-to-send counts its owner reports with
+ * {@linkcode BatchEncoder.recordDropped}.
  *
  * A span too large for a packet on its own is trimmed: its longest string and binary values
  * (tag values and log fields, longest first, not below 32 bytes) are shortened, then its last

@@ -1,0 +1,315 @@
+// AsyncExporter with in-memory sinks and a hand-stepped clock: the rate limit (IOx's: packets
+// at least 1/N s apart), the bounded queue, drain(), failure accounting, late failures, the
+// flush timer, close(). Sums are checked exactly: exported + dropped = produced.
+
+import assert from "node:assert/strict";
+import {
+  AsyncExporter,
+  type ExporterClock,
+  type PacketSink,
+} from "../../exporters/async_exporter.ts";
+import { BatchEncoder } from "../../exporters/jaeger/batch_encoder.ts";
+import { decodeEmitBatch } from "../../exporters/jaeger/decode_emit_batch.ts";
+import { Span } from "../../trace/mod.ts";
+import { makeStandardSpans } from "../../bench/standard_span.ts";
+
+/** A clock that moves only when told; sleepers wake when it reaches their deadline. */
+class SteppedClock implements ExporterClock {
+  time = 0;
+  #sleepers: { deadline: number; wake: () => void }[] = [];
+  now(): number {
+    return this.time;
+  }
+  sleepUntil(deadline: number): Promise<void> {
+    if (deadline <= this.time) return Promise.resolve();
+    return new Promise((wake) => this.#sleepers.push({ deadline, wake }));
+  }
+  get sleeping(): number {
+    return this.#sleepers.length;
+  }
+  advance(ms: number): void {
+    this.time += ms;
+    const due = this.#sleepers.filter((s) => s.deadline <= this.time);
+    this.#sleepers = this.#sleepers.filter((s) => s.deadline > this.time);
+    for (const s of due) s.wake();
+  }
+}
+
+/** Lets every pending promise and zero-delay timer run. */
+async function settle(rounds = 20): Promise<void> {
+  for (let i = 0; i < rounds; i++) await new Promise((r) => setTimeout(r, 0));
+}
+
+class MemorySink implements PacketSink {
+  packets: Uint8Array[] = [];
+  times: number[] = [];
+  constructor(readonly clock?: SteppedClock, readonly fail?: (i: number) => boolean | "throw") {}
+  send(packet: Uint8Array): boolean {
+    const i = this.packets.length + this.failed;
+    const f = this.fail?.(i);
+    if (f === "throw") {
+      this.failed++;
+      throw new Error("boom");
+    }
+    if (f === true) {
+      this.failed++;
+      return false;
+    }
+    this.packets.push(packet);
+    this.times.push(this.clock?.now() ?? 0);
+    return true;
+  }
+  failed = 0;
+  spanCount(): number {
+    return this.packets.reduce((n, p) => n + decodeEmitBatch(p).batch.spans.length, 0);
+  }
+}
+
+function total(s: ReturnType<AsyncExporter["stats"]>): number {
+  return s.exported + s.droppedQueueFull + s.droppedTooLarge + s.failedToSend;
+}
+
+Deno.test("AsyncExporter: packets are spaced by the rate limit (stepped clock)", async () => {
+  const clock = new SteppedClock();
+  const sink = new MemorySink(clock);
+  const exporter = new AsyncExporter({
+    packer: new BatchEncoder({ serviceName: "svc", maxPacketSize: 1472 }),
+    sink,
+    maxMessagesPerSecond: 10, // 100 ms apart
+    clock,
+  });
+  for (const span of makeStandardSpans(15)) exporter.export(span); // 3 a packet: 5 packets
+  let drained = false;
+  const draining = exporter.drain().then(() => (drained = true));
+  await settle();
+  assert.equal(sink.packets.length, 1);
+  assert.equal(clock.sleeping, 1);
+  clock.advance(99);
+  await settle();
+  assert.equal(sink.packets.length, 1, "sent before the interval passed");
+  clock.advance(1);
+  await settle();
+  assert.equal(sink.packets.length, 2);
+  for (let i = 0; i < 3; i++) {
+    clock.advance(100);
+    await settle();
+  }
+  await draining;
+  assert.ok(drained);
+  assert.deepEqual(sink.times, [0, 100, 200, 300, 400]);
+  assert.equal(sink.spanCount(), 15);
+  assert.deepEqual(exporter.stats(), {
+    exported: 15,
+    droppedQueueFull: 0,
+    droppedTooLarge: 0,
+    failedToSend: 0,
+    packets: 5,
+  });
+});
+
+Deno.test("AsyncExporter: no wait when the interval already passed", async () => {
+  const clock = new SteppedClock();
+  const sink = new MemorySink(clock);
+  const exporter = new AsyncExporter({
+    packer: new BatchEncoder({ serviceName: "svc", maxPacketSize: 1472 }),
+    sink,
+    maxMessagesPerSecond: 1000,
+    clock,
+  });
+  for (const span of makeStandardSpans(2)) exporter.export(span);
+  await exporter.drain();
+  clock.advance(5);
+  for (const span of makeStandardSpans(2)) exporter.export(span);
+  await exporter.drain(); // resolves without the clock moving
+  assert.deepEqual(sink.times, [0, 5]);
+});
+
+Deno.test("AsyncExporter: a flood past the queue bound: sent + dropped = produced", async () => {
+  const sink = new MemorySink();
+  const warnings: string[] = [];
+  const exporter = new AsyncExporter({
+    packer: new BatchEncoder({ serviceName: "svc" }),
+    sink,
+    maxQueueSize: 100,
+    maxMessagesPerSecond: 1e9,
+    warn: (m) => warnings.push(m),
+  });
+  const produced = 1000;
+  // All in one synchronous burst: the background work cannot run in between.
+  for (const span of makeStandardSpans(produced)) exporter.export(span);
+  await exporter.drain();
+  const s = exporter.stats();
+  assert.equal(s.droppedQueueFull, produced - 100);
+  assert.equal(s.exported, 100);
+  assert.equal(total(s), produced);
+  assert.equal(sink.spanCount(), 100);
+  assert.equal(warnings.length, 1, "one warning for the whole flood");
+  // Later packets report the drops to Jaeger.
+  exporter.export(Span.root("after"));
+  await exporter.drain();
+  const last = decodeEmitBatch(sink.packets.at(-1)!).batch;
+  assert.equal(last.stats!.fullQueueDroppedSpans, BigInt(produced - 100));
+});
+
+Deno.test("AsyncExporter: a flood while sending: the identity holds exactly", async () => {
+  const sink = new MemorySink();
+  const exporter = new AsyncExporter({
+    packer: new BatchEncoder({ serviceName: "svc", maxPacketSize: 9216 }),
+    sink,
+    maxQueueSize: 300,
+    batchSize: 64,
+    maxMessagesPerSecond: 1e9,
+  });
+  const spans = makeStandardSpans(5000);
+  for (let i = 0; i < spans.length; i += 500) {
+    for (const span of spans.slice(i, i + 500)) exporter.export(span);
+    await settle(2); // let some background work happen between bursts
+  }
+  await exporter.drain();
+  const s = exporter.stats();
+  assert.equal(total(s), 5000);
+  assert.ok(s.droppedQueueFull > 0);
+  assert.equal(sink.spanCount(), s.exported);
+});
+
+Deno.test("AsyncExporter: drain() loses nothing", async () => {
+  const sink = new MemorySink();
+  const exporter = new AsyncExporter({
+    packer: new BatchEncoder({ serviceName: "svc" }),
+    sink,
+    maxMessagesPerSecond: 1e9,
+  });
+  const spans = makeStandardSpans(5000);
+  for (const span of spans) exporter.export(span);
+  await exporter.drain();
+  const ids = sink.packets.flatMap((p) =>
+    decodeEmitBatch(p).batch.spans.map((s) =>
+      BigInt.asUintN(64, s.spanId as bigint).toString(16).padStart(16, "0")
+    )
+  );
+  assert.deepEqual(ids, spans.map((s) => s.ctx.spanId.toString()));
+  assert.equal(exporter.pending, 0);
+  assert.equal(exporter.stats().packets, sink.packets.length);
+});
+
+Deno.test("AsyncExporter: failed sends are counted and reported to Jaeger", async () => {
+  // Packet 1 fails (false), packet 3 throws; the others go out.
+  const sink = new MemorySink(undefined, (i) => (i === 1 ? true : i === 3 ? "throw" : false));
+  const warnings: string[] = [];
+  const exporter = new AsyncExporter({
+    packer: new BatchEncoder({ serviceName: "svc", maxPacketSize: 1472 }),
+    sink,
+    maxMessagesPerSecond: 1e9,
+    warn: (m) => warnings.push(m),
+  });
+  for (const span of makeStandardSpans(18)) exporter.export(span); // 6 packets of 3
+  await exporter.drain();
+  const s = exporter.stats();
+  assert.equal(s.failedToSend, 6);
+  assert.equal(s.exported, 12);
+  assert.equal(s.packets, 4);
+  assert.equal(total(s), 18);
+  assert.equal(sink.spanCount(), 12);
+  assert.equal(warnings.length, 1);
+  // A packet carries the counts as of when it was opened: the next one reports the failures.
+  exporter.export(Span.root("next"));
+  await exporter.drain();
+  const last = decodeEmitBatch(sink.packets.at(-1)!).batch;
+  assert.equal(last.stats!.failedToEmitSpans, 6n);
+});
+
+Deno.test("AsyncExporter: a late failure moves the last packet's spans to failedToSend", async () => {
+  let report: (() => void) | undefined;
+  const sink: PacketSink = {
+    send: () => true,
+    onLateFailure: (listener) => (report = listener),
+  };
+  const exporter = new AsyncExporter({
+    packer: new BatchEncoder({ serviceName: "svc" }),
+    sink,
+    warn: () => {},
+  });
+  for (const span of makeStandardSpans(3)) exporter.export(span);
+  await exporter.drain();
+  assert.equal(exporter.stats().exported, 3);
+  report!();
+  report!(); // a second report for the same packet counts nothing more
+  assert.deepEqual(exporter.stats(), {
+    exported: 0,
+    droppedQueueFull: 0,
+    droppedTooLarge: 0,
+    failedToSend: 3,
+    packets: 0,
+  });
+});
+
+Deno.test("AsyncExporter: a partly filled packet goes out on the timer", async () => {
+  let arrived!: (packet: Uint8Array) => void;
+  const first = new Promise<Uint8Array>((resolve) => (arrived = resolve));
+  const exporter = new AsyncExporter({
+    packer: new BatchEncoder({ serviceName: "svc" }),
+    sink: { send: (p) => (arrived(p), true) },
+    flushIntervalMs: 5,
+  });
+  exporter.export(Span.root("lonely"));
+  // No drain(): only the timer can send it. That timer is unref'd, so a ref'd one keeps the
+  // test's event loop alive meanwhile (it bounds nothing: the test ends when the packet comes).
+  const keepAlive = setTimeout(() => {}, 60_000);
+  const packet = await first;
+  clearTimeout(keepAlive);
+  assert.equal(decodeEmitBatch(packet).batch.spans[0]!.operationName, "lonely");
+  await exporter.close();
+});
+
+Deno.test("AsyncExporter: export() never throws, even when the packer does", async () => {
+  const warnings: string[] = [];
+  const exporter = new AsyncExporter({
+    packer: {
+      add: () => {
+        throw new Error("broken packer");
+      },
+      flush: () => [],
+      pendingSpans: 0,
+      tooLargeDropped: 0,
+      recordDropped: () => {},
+    },
+    sink: { send: () => true },
+    warn: (m) => warnings.push(m),
+  });
+  for (let i = 0; i < 10; i++) exporter.export(Span.root(`s${i}`));
+  await exporter.drain();
+  const s = exporter.stats();
+  assert.equal(s.droppedTooLarge, 10);
+  assert.equal(total(s), 10);
+  assert.match(warnings[0]!, /broken packer/);
+});
+
+Deno.test("AsyncExporter: close() drains, closes the sink, then drops and counts", async () => {
+  let closed = false;
+  let sent = 0;
+  const exporter = new AsyncExporter({
+    packer: new BatchEncoder({ serviceName: "svc" }),
+    sink: { send: () => (sent++, true), close: () => void (closed = true) },
+    warn: () => {},
+  });
+  exporter.export(Span.root("a"));
+  await exporter.close();
+  assert.equal(sent, 1);
+  assert.ok(closed);
+  exporter.export(Span.root("late"));
+  assert.deepEqual(exporter.stats(), {
+    exported: 1,
+    droppedQueueFull: 1,
+    droppedTooLarge: 0,
+    failedToSend: 0,
+    packets: 1,
+  });
+});
+
+Deno.test("AsyncExporter: options are checked", () => {
+  const packer = new BatchEncoder({ serviceName: "svc" });
+  const sink = { send: () => true };
+  assert.throws(() => new AsyncExporter({ packer, sink, maxQueueSize: 0 }), RangeError);
+  assert.throws(() => new AsyncExporter({ packer, sink, maxMessagesPerSecond: -1 }), RangeError);
+  assert.throws(() => new AsyncExporter({ packer, sink, flushIntervalMs: NaN }), RangeError);
+});
