@@ -299,8 +299,8 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
 
   if (!embedded) {
     write(
-      `\nUDP does not confirm delivery: look for the traces in the Jaeger UI` +
-        ` (service "${config.serviceName}"):\n`,
+      `\nUDP does not confirm delivery: look for the traces in the Jaeger UI\n` +
+        `(service "${config.serviceName}"):\n`,
     );
     const ui = (options.jaegerUiUrl ?? "http://localhost:16686").replace(/\/+$/, "");
     for (const r of result.requests) {

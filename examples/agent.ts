@@ -43,7 +43,8 @@ async function main(): Promise<number> {
   }
   writeStdout(
     paint(style.color, "1", `Listening for Jaeger spans on udp ${args.host}:${agent.port}`) +
-      " (Thrift compact, Agent.emitBatch). Ctrl-C to stop.\n\n",
+      "\n(Thrift compact Agent.emitBatch, as Jaeger clients send to port 6831).\n" +
+      "Each trace is drawn when complete. Ctrl-C to stop.\n\n",
   );
   const stopped = Promise.withResolvers<void>();
   const stop = (): void => stopped.resolve();

@@ -243,4 +243,7 @@ Deno.test("agent: `deno task agent` prints a trace as it completes and stops cle
   assert.match(output, /^trace 0000000000000000b64dbbb2e948d7db {2}ruby-peer {2}2 spans/m);
   assert.match(output, /^trace 000000000000000006c064726d863a1c {2}ruby-peer {2}2 spans/m);
   assert.ok(!output.includes("\x1b["), "no colour: not a terminal, NO_COLOR set");
+  for (const line of output.split("\n")) {
+    assert.ok([...line].length <= 80, `${[...line].length} columns: ${line}`);
+  }
 });

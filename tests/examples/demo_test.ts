@@ -170,6 +170,9 @@ Deno.test("demo: sent to an agent (TRACES_EXPORTER=jaeger), every trace checked 
       assert.equal(spans.filter((s) => s.operationName.startsWith("scan")).length, 0);
     }
     assert.deepEqual(result.requests.map((r) => r.status), [204, 200, 200, 500]);
+    for (const line of output.split("\n")) {
+      assert.ok([...line].length <= 80, `${[...line].length} columns: ${line}`);
+    }
   } finally {
     await agent.close();
   }
