@@ -19,7 +19,7 @@
 //             mask & 32: its value is true
 //   COUNT  := i32 element count, or -1 when the optional list is absent
 //   F64    := the double's 8 bytes, little-endian (two words)
-//   STR    := i32 n >= 0, then n bytes inline, zero-padded to a word boundary
+//   STR    := i32 n >= 0, then n bytes inline, padded to a word boundary (padding never reaches the output)
 //           | i32 ~n (< 0), u32 address of n bytes kept elsewhere in memory (an interned string)
 //
 // Strings arrive already UTF-8 (JS encodes them, lone surrogates as U+FFFD); this side only
