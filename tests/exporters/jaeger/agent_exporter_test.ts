@@ -1,0 +1,154 @@
+// JaegerAgentExporter over real UDP on 127.0.0.1: delivery, real send failures (EMSGSIZE from
+// the kernel), no agent listening (no crash; refusals counted where the runtime reports them),
+// recovery when the agent starts, close(), and that neither its socket nor AsyncExporter's
+// timers keep a process alive.
+
+import assert from "node:assert/strict";
+import dgram from "node:dgram";
+import { JaegerAgentExporter } from "../../../exporters/jaeger/agent_exporter.ts";
+import { BatchEncoder } from "../../../exporters/jaeger/batch_encoder.ts";
+import { MockJaegerAgent } from "../../../exporters/jaeger/testing.ts";
+import { Span } from "../../../trace/mod.ts";
+
+const isDeno = typeof (globalThis as { Deno?: unknown }).Deno === "object";
+
+/** A UDP port on 127.0.0.1 that nothing listens on (bound once, then released). */
+async function freePort(): Promise<number> {
+  const s = dgram.createSocket("udp4");
+  await new Promise<void>((r) => s.bind(0, "127.0.0.1", () => r()));
+  const port = s.address().port;
+  await new Promise<void>((r) => s.close(() => r()));
+  return port;
+}
+
+function packetOf(name: string): Uint8Array {
+  return new BatchEncoder({ serviceName: "svc" }).encode([Span.root(name)])[0]!;
+}
+
+Deno.test("JaegerAgentExporter: packets reach the agent", async () => {
+  const agent = await MockJaegerAgent.start();
+  const exporter = new JaegerAgentExporter({ port: agent.port });
+  try {
+    assert.equal(await exporter.send(packetOf("one")), true);
+    assert.equal(await exporter.send(packetOf("two")), true);
+    const spans = await agent.waitForSpans(2);
+    assert.deepEqual(spans.map((s) => s.operationName), ["one", "two"]);
+    const stats = exporter.stats();
+    assert.equal(stats.packetsSent, 2);
+    assert.equal(stats.packetsFailed, 0);
+    assert.equal(stats.bytesSent, agent.packets.reduce((n, p) => n + p.length, 0));
+    assert.equal(agent.malformed, 0);
+  } finally {
+    await exporter.close();
+    await agent.close();
+  }
+});
+
+Deno.test("JaegerAgentExporter: EMSGSIZE is counted and warned about once", async () => {
+  const agent = await MockJaegerAgent.start();
+  const warnings: string[] = [];
+  const exporter = new JaegerAgentExporter({ port: agent.port, warn: (m) => warnings.push(m) });
+  try {
+    const tooBig = new Uint8Array(70_000); // over the 65507-byte UDP payload limit
+    assert.equal(await exporter.send(tooBig), false);
+    assert.equal(await exporter.send(tooBig), false);
+    assert.equal(exporter.stats().packetsFailed, 2);
+    assert.equal(warnings.length, 1, "rate-limited: one warning");
+    assert.match(warnings[0]!, /EMSGSIZE/);
+    // The socket still works afterwards.
+    assert.equal(await exporter.send(packetOf("after")), true);
+    assert.equal((await agent.waitForSpans(1))[0]!.operationName, "after");
+  } finally {
+    await exporter.close();
+    await agent.close();
+  }
+});
+
+Deno.test("JaegerAgentExporter: no agent listening, then the agent starts", async () => {
+  const port = await freePort();
+  const warnings: string[] = [];
+  const exporter = new JaegerAgentExporter({ port, warn: (m) => warnings.push(m) });
+  let late = 0;
+  exporter.onLateFailure(() => late++);
+  let agent: MockJaegerAgent | undefined;
+  try {
+    // Nobody listens: sending never throws.
+    for (let i = 0; i < 3; i++) await exporter.send(packetOf(`lost ${i}`));
+    if (!isDeno) {
+      // Node reports the ICMP port-unreachable as ECONNREFUSED on the connected socket.
+      for (let i = 0; i < 500 && exporter.stats().refused === 0; i++) {
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      assert.ok(exporter.stats().refused > 0, "refusal counted");
+      assert.ok(late > 0, "owner told of the lost packet");
+      assert.match(warnings[0]!, /ECONNREFUSED/);
+    }
+    // The agent comes up on that port: sending resumes without any intervention.
+    agent = await MockJaegerAgent.start({ port });
+    assert.equal(await exporter.send(packetOf("back")), true);
+    const spans = await agent.waitForSpans(1);
+    assert.deepEqual(spans.map((s) => s.operationName), ["back"]);
+  } finally {
+    await exporter.close();
+    await agent?.close();
+  }
+});
+
+Deno.test("JaegerAgentExporter: after close(), sends fail (counted), never throw", async () => {
+  const exporter = new JaegerAgentExporter({ port: await freePort(), warn: () => {} });
+  await exporter.send(packetOf("x"));
+  await exporter.close();
+  assert.equal(await exporter.send(packetOf("y")), false);
+  assert.equal(exporter.stats().packetsFailed, 1);
+  await exporter.close(); // twice is fine
+});
+
+Deno.test("JaegerAgentExporter: options are checked", () => {
+  assert.throws(() => new JaegerAgentExporter({ port: 0 }), RangeError);
+  assert.throws(() => new JaegerAgentExporter({ port: 70000 }), RangeError);
+  const e = new JaegerAgentExporter();
+  assert.equal(e.host, "127.0.0.1");
+  assert.equal(e.port, 6831);
+});
+
+Deno.test("the exporter's socket and timers do not keep a process alive", async () => {
+  if (!isDeno) return; // the child process is a Deno one
+  const port = await freePort();
+  const mod = (path: string) => new URL(path, import.meta.url).href;
+  // A program that sends through the whole pipeline, leaves a span queued behind a long flush
+  // timer, and never closes anything: it must still end by itself.
+  const program = `
+    import { AsyncExporter } from ${JSON.stringify(mod("../../../exporters/async_exporter.ts"))};
+    import { BatchEncoder } from ${
+    JSON.stringify(mod("../../../exporters/jaeger/batch_encoder.ts"))
+  };
+    import { JaegerAgentExporter } from ${
+    JSON.stringify(mod("../../../exporters/jaeger/agent_exporter.ts"))
+  };
+    import { Span } from ${JSON.stringify(mod("../../../trace/mod.ts"))};
+    const sink = new JaegerAgentExporter({ port: ${port}, warn: () => {} });
+    await sink.send(new BatchEncoder({ serviceName: "svc" }).encode([Span.root("a")])[0]);
+    const exporter = new AsyncExporter({
+      packer: new BatchEncoder({ serviceName: "svc" }), sink, flushIntervalMs: 3_600_000,
+    });
+    exporter.export(Span.root("queued"));
+    console.log("done");
+  `;
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["eval", "--ext=ts", program],
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  // A safety net only: the child normally exits at once. If it hangs, kill it and fail.
+  let killed = false;
+  const guard = setTimeout(() => {
+    killed = true;
+    child.kill("SIGKILL");
+  }, 60_000);
+  const out = await child.output();
+  clearTimeout(guard);
+  const stderr = new TextDecoder().decode(out.stderr);
+  assert.equal(killed, false, "the process was kept alive");
+  assert.equal(out.code, 0, stderr);
+  assert.equal(new TextDecoder().decode(out.stdout).trim(), "done");
+});
