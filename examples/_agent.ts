@@ -105,9 +105,8 @@ export async function startLocalAgent(options: LocalAgentOptions): Promise<Local
   const showProgress = (): void => {
     if (!options.progress || closed) return;
     const c = counts();
-    const text =
-      `listening on udp ${options.host ?? "127.0.0.1"}:${mock.port} · packets ${c.packets}` +
-      ` · spans ${c.spans} · malformed ${c.malformed} · open traces ${assembler.pending}`;
+    const text = `packets ${c.packets} · spans ${c.spans} · malformed ${c.malformed}` +
+      ` · open traces ${assembler.pending} · udp :${mock.port}`;
     const line = text.length > width - 1 ? text.slice(0, width - 2) + "…" : text;
     if (line === progressShown) return;
     write(`\r\x1b[2K${paint(color, "2", line)}`);

@@ -34,7 +34,9 @@ export function terminalStyle(): TerminalStyle {
   let width = 80;
   if (terminal) {
     try {
-      width = Math.max(60, Math.min(80, Deno.consoleSize().columns));
+      const columns = Deno.consoleSize().columns;
+      // 0 when the terminal does not say (some pseudo-terminals): keep 80.
+      if (columns > 0) width = Math.max(60, Math.min(80, columns));
     } catch {
       width = 80;
     }

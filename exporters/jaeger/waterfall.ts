@@ -200,14 +200,16 @@ export function formatWaterfall(spans: readonly JaegerSpan[], options?: Waterfal
       Math.min(needed + 1, Math.floor(available * 0.6)),
     );
     const barWidth = available - nameWidth - 1;
-    const summary = `  ${nodes.length} span${nodes.length === 1 ? "" : "s"}  ${ms(t1 - t0)}`;
-    // The service name gets what room is left (cut if it must be) so the heading fits.
-    const room = width - `trace ${traceId}`.length - summary.length - 2;
+    const summary = `${nodes.length} span${nodes.length === 1 ? "" : "s"}  ${ms(t1 - t0)}`;
     const name = options?.serviceName ?? "";
-    const service = name === "" || room < 4
-      ? ""
-      : `  ${fit(name, Math.min(room, [...name].length))}`;
-    const lines = [paint("1", `trace ${traceId}${service}${summary}`)];
+    const heading = name === ""
+      ? `trace ${traceId}  ${summary}`
+      : `trace ${traceId}  ${name}  ${summary}`;
+    // Too long for one line (a narrow width, a long service name): two lines, cut to fit.
+    const lines = [...heading].length <= width ? [paint("1", heading)] : [
+      paint("1", `trace ${traceId}`),
+      paint("1", fit(`  ${name === "" ? "" : `${name}  `}${summary}`, width).trimEnd()),
+    ];
 
     const detail = (depth: number, bullet: string, items: readonly string[]): void => {
       const indent = "  ".repeat(depth + 2);
