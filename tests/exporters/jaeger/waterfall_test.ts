@@ -161,7 +161,7 @@ Deno.test("waterfall: every line fits the width; names get room before being cut
   }
   // A heading too long for a narrow width goes on two lines, the service name kept.
   const narrow = formatWaterfall(spans.slice(0, 1), { width: 60, serviceName: "ruby-peer" });
-  assert.match(narrow, /^trace 0{31}7\n {2}ruby-peer {2}1 span {2}0\.001ms\n/);
+  assert.match(narrow, /^trace 0{31}7\n {2}ruby-peer {2}1 span {2}1\.000ms\n/);
   // At 80 columns, "scan partition 0" at depth 2 (6 + 16 columns) is not cut.
   assert.match(formatWaterfall(spans.slice(0, 3)), /\n {6}scan partition 0 +█/);
   // The tags that do not fit one line wrap onto the next.
