@@ -224,6 +224,9 @@ Deno.test("agent: `deno task agent` prints a trace as it completes and stops cle
       output += decoder.decode(value, { stream: true });
     }
   };
+  // A guard, not a timing assertion: should the agent never print what is awaited, kill it so
+  // that the test fails with the output so far instead of hanging.
+  const guard = setTimeout(() => child.kill("SIGKILL"), 60_000);
   try {
     const [, port] = await readUntil(/on udp 127\.0\.0\.1:(\d+)/);
     const packet = await Deno.readFile(new URL("packet-0.bin", FIXTURE));
@@ -233,6 +236,7 @@ Deno.test("agent: `deno task agent` prints a trace as it completes and stops cle
     child.kill("SIGINT");
     await readUntil(/Stopped\. packets 1 · spans 4 · malformed 0 · traces 2\n/);
   } finally {
+    clearTimeout(guard);
     reader.releaseLock();
     await child.stdout.cancel().catch(() => {});
     const stderr = new Response(child.stderr);
