@@ -396,10 +396,17 @@ export class AsyncExporter implements TraceCollector {
    * ```
    */
   async drain(): Promise<void> {
-    for (;;) {
-      this.#flushWanted = true;
-      await this.#start();
-      if (this.#queue.length === 0 && this.#packer.pendingSpans === 0) return;
+    // The exporter's own timers and socket never keep the process alive, but someone waiting
+    // for drain() wants it to finish: hold the event loop open meanwhile.
+    const keepAlive = setInterval(() => {}, 1_000_000);
+    try {
+      for (;;) {
+        this.#flushWanted = true;
+        await this.#start();
+        if (this.#queue.length === 0 && this.#packer.pendingSpans === 0) return;
+      }
+    } finally {
+      clearInterval(keepAlive);
     }
   }
 

@@ -313,3 +313,20 @@ Deno.test("AsyncExporter: options are checked", () => {
   assert.throws(() => new AsyncExporter({ packer, sink, maxMessagesPerSecond: -1 }), RangeError);
   assert.throws(() => new AsyncExporter({ packer, sink, flushIntervalMs: NaN }), RangeError);
 });
+
+Deno.test("AsyncExporter: drain() keeps the event loop alive until the work is done", async () => {
+  // The exporter's timers are unref'd, and this test holds nothing else open: without drain()
+  // holding the loop, the test runner finds the loop empty with the promise still pending.
+  let sent = 0;
+  const exporter = new AsyncExporter({
+    packer: new BatchEncoder({ serviceName: "svc", maxPacketSize: 1472 }),
+    sink: { send: () => (sent++, true) },
+    maxMessagesPerSecond: 50, // real 20 ms waits between packets
+  });
+  for (let i = 0; i < 30; i++) {
+    exporter.export(Span.root(`s${i}`).setMetadata("pad", "x".repeat(300)));
+  }
+  await exporter.close();
+  assert.ok(sent > 1);
+  assert.equal(exporter.stats().exported, 30);
+});

@@ -111,35 +111,15 @@ Deno.test("JaegerAgentExporter: options are checked", () => {
   assert.equal(e.port, 6831);
 });
 
-Deno.test("the exporter's socket and timers do not keep a process alive", async () => {
-  if (!isDeno) return; // the child process is a Deno one
-  const port = await freePort();
-  const mod = (path: string) => new URL(path, import.meta.url).href;
-  // A program that sends through the whole pipeline, leaves a span queued behind a long flush
-  // timer, and never closes anything: it must still end by itself.
-  const program = `
-    import { AsyncExporter } from ${JSON.stringify(mod("../../../exporters/async_exporter.ts"))};
-    import { BatchEncoder } from ${
-    JSON.stringify(mod("../../../exporters/jaeger/batch_encoder.ts"))
-  };
-    import { JaegerAgentExporter } from ${
-    JSON.stringify(mod("../../../exporters/jaeger/agent_exporter.ts"))
-  };
-    import { Span } from ${JSON.stringify(mod("../../../trace/mod.ts"))};
-    const sink = new JaegerAgentExporter({ port: ${port}, warn: () => {} });
-    await sink.send(new BatchEncoder({ serviceName: "svc" }).encode([Span.root("a")])[0]);
-    const exporter = new AsyncExporter({
-      packer: new BatchEncoder({ serviceName: "svc" }), sink, flushIntervalMs: 3_600_000,
-    });
-    exporter.export(Span.root("queued"));
-    console.log("done");
-  `;
+/** Runs a TypeScript program in a child Deno; a safety net kills it if it hangs. */
+async function runChild(
+  program: string,
+): Promise<{ code: number; stdout: string; stderr: string }> {
   const child = new Deno.Command(Deno.execPath(), {
     args: ["eval", "--ext=ts", program],
     stdout: "piped",
     stderr: "piped",
   }).spawn();
-  // A safety net only: the child normally exits at once. If it hangs, kill it and fail.
   let killed = false;
   const guard = setTimeout(() => {
     killed = true;
@@ -148,7 +128,34 @@ Deno.test("the exporter's socket and timers do not keep a process alive", async 
   const out = await child.output();
   clearTimeout(guard);
   const stderr = new TextDecoder().decode(out.stderr);
-  assert.equal(killed, false, "the process was kept alive");
-  assert.equal(out.code, 0, stderr);
-  assert.equal(new TextDecoder().decode(out.stdout).trim(), "done");
+  assert.equal(killed, false, `the process was kept alive: ${stderr}`);
+  return { code: out.code, stdout: new TextDecoder().decode(out.stdout).trim(), stderr };
+}
+
+function imports(): string {
+  const mod = (path: string) => JSON.stringify(new URL(path, import.meta.url).href);
+  return `
+    import { AsyncExporter } from ${mod("../../../exporters/async_exporter.ts")};
+    import { BatchEncoder } from ${mod("../../../exporters/jaeger/batch_encoder.ts")};
+    import { JaegerAgentExporter } from ${mod("../../../exporters/jaeger/agent_exporter.ts")};
+    import { Span } from ${mod("../../../trace/mod.ts")};
+  `;
+}
+
+Deno.test("the exporter's socket and timers do not keep a process alive", async () => {
+  if (!isDeno) return; // the child process is a Deno one
+  const port = await freePort();
+  // Sends through the whole pipeline, leaves a span queued behind a long flush timer, and
+  // never closes anything: the program must still end by itself.
+  const { code, stdout, stderr } = await runChild(`${imports()}
+    const sink = new JaegerAgentExporter({ port: ${port}, warn: () => {} });
+    await sink.send(new BatchEncoder({ serviceName: "svc" }).encode([Span.root("a")])[0]);
+    const exporter = new AsyncExporter({
+      packer: new BatchEncoder({ serviceName: "svc" }), sink, flushIntervalMs: 3_600_000,
+    });
+    exporter.export(Span.root("queued"));
+    console.log("done");
+  `);
+  assert.equal(code, 0, stderr);
+  assert.equal(stdout, "done");
 });
