@@ -120,7 +120,7 @@ export async function startLocalAgent(options: LocalAgentOptions): Promise<Local
       ? "  (late spans of a trace drawn before)"
       : trace.hasRoot
       ? ""
-      : "  (no root span received)";
+      : "  (no root span: the caller's span did not come here)";
     const waterfall = formatWaterfall(trace.spans, {
       width,
       color,

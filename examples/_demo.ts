@@ -125,7 +125,13 @@ export function perPartitionTracingOn(value: string | undefined): boolean {
   return /^(1|true|yes)$/i.test((value ?? "").trim());
 }
 
-function getter(env: EnvSource): (key: string) => string | undefined {
+/**
+ * A lookup function over `Deno.env`, `process.env` or a plain record.
+ *
+ * @param env The environment.
+ * @returns A function giving a variable's value, or `undefined`.
+ */
+export function getter(env: EnvSource): (key: string) => string | undefined {
   if (typeof (env as { get?: unknown }).get === "function") {
     const source = env as { get(key: string): string | undefined };
     return (key) => source.get(key);
@@ -134,7 +140,14 @@ function getter(env: EnvSource): (key: string) => string | undefined {
   return (key) => (Object.hasOwn(record, key) ? record[key] : undefined);
 }
 
-function plural(n: number, word: string): string {
+/**
+ * `1 span`, `2 spans`.
+ *
+ * @param n The count.
+ * @param word The singular.
+ * @returns The count and the word.
+ */
+export function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? "" : "s"}`;
 }
 

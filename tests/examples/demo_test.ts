@@ -11,6 +11,8 @@ import {
   TagType,
 } from "../../exporters/jaeger/mod.ts";
 import { perPartitionTracingOn, runDemo } from "../../examples/_demo.ts";
+import { runDemoServer } from "../../examples/_demo_server.ts";
+import { runClient } from "../../examples/_client.ts";
 
 const hex64 = (v: unknown): string =>
   BigInt.asUintN(64, BigInt(v as bigint)).toString(16).padStart(16, "0");
@@ -256,4 +258,46 @@ Deno.test("demo: `deno task demo`'s entry point runs and exits 0 without a termi
   assert.equal(printedTraceIds(stdout).length, 4);
   assert.ok(!stdout.includes("\x1b["), "no colour when stdout is not a terminal");
   assert.match(stdout, /received \d+ packets?, 19 spans, 0 malformed/);
+});
+
+Deno.test("demo --serve: the seed's steps by hand — the client's --gen-trace-id request is drawn by the embedded agent", async () => {
+  const out = collect();
+  const stop = new AbortController();
+  const listening = Promise.withResolvers<string>();
+  const served = runDemoServer({
+    env: {},
+    port: 0,
+    signal: stop.signal,
+    write: out.write,
+    onListen: (url) => listening.resolve(url),
+  });
+  const base = await listening.promise;
+  let clientOut = "";
+  const io = {
+    write: (t: string) => void (clientOut += t),
+    error: (t: string) => void (clientOut += t),
+  };
+  const url = `${base}/api/v2/query?q=${encodeURIComponent("SELECT * FROM disk")}`;
+  assert.equal(await runClient(["--gen-trace-id", url], io), 0);
+  const [traceId] = printedTraceIds(clientOut);
+  assert.ok(traceId !== undefined, clientOut);
+  stop.abort();
+  assert.equal(await served, 0);
+  const output = out.text();
+  // The server's spans are in the client's trace; their root (the server span) has the
+  // client's generated span as parent, which never reaches the agent (IOx's CLI records none).
+  const block = output.split("\n\n").find((b) => b.includes(`trace ${traceId}`));
+  assert.ok(block !== undefined, output);
+  assert.match(block, new RegExp(`^trace ${traceId} {2}iox-conductor {2}3 spans`, "m"));
+  assert.match(block, /\n {2}GET \/api\/v2\/query +█+ .* ok\n/);
+  assert.match(block, /\n {4}plan +█/);
+  assert.match(block, /\n {4}execute +█[^\n]*ok\n {6}· db\.rows=2400/);
+  assert.match(block, /no root span/);
+  assert.match(
+    output,
+    /Stopped\. Exported 3 spans in 1 packet; the agent got 3 spans\nin 1 packet/,
+  );
+  for (const line of output.split("\n")) {
+    assert.ok([...line].length <= 80, `${[...line].length} columns: ${line}`);
+  }
 });
