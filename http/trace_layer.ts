@@ -173,6 +173,9 @@ function countedBody(
   }, { highWaterMark: 0 });
 }
 
+/** Above this size (64 KiB) a fixed body is not taken as sent when it is handed over. */
+const LARGE_BODY = 65_536;
+
 const DIGITS = /^\d{1,15}$/;
 
 /** The body size a response declares in `content-length`, if a sane one. */
@@ -238,7 +241,7 @@ async function tracedBody(
   recorder: SpanRecorder,
   c: Classification,
   traceId: string,
-  completed: Promise<void> | undefined,
+  rest: unknown[],
 ): Promise<Response> {
   let copy: Response;
   try {
@@ -258,12 +261,15 @@ async function tracedBody(
   const first = await readIfReady(reader.read());
   if (first !== PENDING) {
     if (first.done) {
-      finishWhenSent(recorder, c, 0, completed);
+      finishWhenSent(recorder, c, 0, undefined);
       return withTraceId(response, traceId);
     }
     const second = await readIfReady(reader.read());
     if (second !== PENDING && second.done) {
-      finishWhenSent(recorder, c, sizeOf(first.value), completed);
+      // A small fixed body goes out in one write as it is handed over; a large one may take
+      // a while, and the span waits for the runtime's word that it was delivered.
+      const bytes = sizeOf(first.value);
+      finishWhenSent(recorder, c, bytes, bytes > LARGE_BODY ? completedOf(rest) : undefined);
       return withTraceId(response, traceId);
     }
   }
@@ -289,9 +295,19 @@ async function tracedBody(
  *   went away first;
  * - takes its status from the response by IOx's classification (`classifyResponse`: 2xx and
  *   304 ok; 404, 405, other 4xx and 501, other 5xx errors);
- * - finishes when the response body has been sent in full, or cancelled, or has failed:
- *   bytes are counted as they stream, never buffered, and nothing is read ahead (a null body,
- *   a `HEAD` request, a 101 upgrade finish the span when the handler returns).
+ * - finishes when the response body has been sent in full, or cancelled, or has failed,
+ *   counting its bytes without ever buffering it:
+ *   - a streamed body goes through a counting pull-through stream: each chunk is counted as
+ *     the server pulls it (nothing is read ahead), and the span ends when the stream ends,
+ *     is cancelled (the client went away: event "request cancelled", status left unset as
+ *     IOx leaves it) or fails (status error);
+ *   - a fixed body (a string or bytes) is counted through a `clone()` and the response goes
+ *     to the runtime untouched, keeping its fast path and `content-length`; the span ends when
+ *     the body is handed over, or, above 64 KiB, when Deno's `info.completed` says it was
+ *     delivered;
+ *   - with a `content-length` header and Deno's `info.completed`, the body is not looked at:
+ *     its size is the header's and the span ends on delivery (or cancellation);
+ *   - a null body, a `HEAD` request or a 101 upgrade ends the span when the handler returns.
  *
  * The response then carries a `trace-id` header: the trace id as 32 lower-case hex digits
  * (IOx trims leading zeros; the full width is what W3C and the Jaeger UI show). Inside the
@@ -301,6 +317,8 @@ async function tracedBody(
  *
  * A malformed context header never fails the request unless `onInvalidContext` is
  * `"reject"`: by default it is served untraced with a rate-limited warning, as IOx does.
+ * Untraced requests (no context, an unsampled one, no collector) pass straight through: the
+ * handler's own result is returned as it is, synchronous or not.
  *
  * @typeParam A The arguments the runtime passes after the request (Deno's `info`, ...).
  * @param handler The handler to wrap.
@@ -336,49 +354,34 @@ async function tracedBody(
 export function traceLayer<A extends unknown[]>(
   handler: FetchHandler<A>,
   options: TraceLayerOptions<Request> = {},
-): (request: Request, ...rest: A) => Promise<Response> {
+): (request: Request, ...rest: A) => Response | Promise<Response> {
   if (typeof handler !== "function") {
     throw new TypeError("Cannot make traceLayer: the handler is not a function");
   }
   const tracer = new ServerTracer<Request>(options);
-  return async (request: Request, ...rest: A): Promise<Response> => {
-    const method = request.method;
-    const started = tracer.start(request, request.headers, method, request.url);
-    if (started.kind === "reject") {
-      return new Response(rejectionBody(started.error), {
-        status: 400,
-        headers: { "content-type": "text/plain; charset=utf-8" },
-      });
-    }
-    if (started.kind === "untraced") {
-      if (started.ctx !== undefined) setSpanContext(request, started.ctx);
-      return await handler(request, ...rest);
-    }
-    const recorder = started.recorder;
-    setSpanContext(request, started.ctx);
-    let response: Response;
-    try {
-      response = await handler(request, ...rest);
-    } catch (error) {
-      finishHandlerError(recorder, error);
-      throw error;
-    }
+  const respond = (
+    response: Response,
+    rest: A,
+    method: string,
+    recorder: SpanRecorder,
+    ctx: SpanContext,
+  ): Response | Promise<Response> => {
     if (!(response instanceof Response)) {
       finishHandlerError(recorder, new TypeError("the handler did not return a Response"));
       return response;
     }
     const c = recordStatus(recorder, response.status, response.headers);
-    const traceId = traceIdHex(started.ctx.traceId);
+    const traceId = traceIdHex(ctx.traceId);
     // (`response.body` is not touched here: reading that getter would turn a fixed body into a
     // stream and cost the runtime its fast path.)
     if (method === "HEAD" || response.status === 101 || response.bodyUsed) {
       finishEmpty(recorder, c);
       return withTraceId(response, traceId);
     }
-    const completed = completedOf(rest);
-    if (completed !== undefined) {
-      const declared = declaredLength(response.headers);
-      if (declared !== undefined) {
+    const declared = declaredLength(response.headers);
+    if (declared !== undefined) {
+      const completed = completedOf(rest);
+      if (completed !== undefined) {
         // The runtime sends exactly `content-length` bytes and says when it is done: the body
         // need not be looked at.
         if (declared > 0) recorder.event("request processed");
@@ -386,6 +389,48 @@ export function traceLayer<A extends unknown[]>(
         return withTraceId(response, traceId);
       }
     }
-    return await tracedBody(response, recorder, c, traceId, completed);
+    return tracedBody(response, recorder, c, traceId, rest);
+  };
+  const traced = (
+    request: Request,
+    rest: A,
+    method: string,
+    recorder: SpanRecorder,
+    ctx: SpanContext,
+  ): Response | Promise<Response> => {
+    let result: Response | Promise<Response>;
+    try {
+      result = handler(request, ...rest);
+    } catch (error) {
+      finishHandlerError(recorder, error);
+      throw error;
+    }
+    // A synchronous Response is answered synchronously where the body allows it.
+    if (result instanceof Response) return respond(result, rest, method, recorder, ctx);
+    return Promise.resolve(result).then(
+      (response) => respond(response, rest, method, recorder, ctx),
+      (error: unknown) => {
+        finishHandlerError(recorder, error);
+        throw error;
+      },
+    );
+  };
+  return (request: Request, ...rest: A): Response | Promise<Response> => {
+    const method = request.method;
+    const started = tracer.start(request, request.headers, method, request.url);
+    if (started.kind === "traced") {
+      setSpanContext(request, started.ctx);
+      return traced(request, rest, method, started.recorder, started.ctx);
+    }
+    if (started.kind === "reject") {
+      return new Response(rejectionBody(started.error), {
+        status: 400,
+        headers: { "content-type": "text/plain; charset=utf-8" },
+      });
+    }
+    // Untraced: the handler's own result, as it gives it (a runtime answers a synchronous
+    // Response faster than a promise).
+    if (started.ctx !== undefined) setSpanContext(request, started.ctx);
+    return handler(request, ...rest);
   };
 }

@@ -21,15 +21,12 @@ const connections = arg("connections", 32);
 
 async function hasWrk(): Promise<boolean> {
   try {
-    const { success } = await new Deno.Command("wrk", {
-      args: ["--version"],
-      stdout: "null",
-      stderr: "null",
-    })
-      .output();
-    return success || true;
-  } catch {
-    return false;
+    // `wrk --version` exits non-zero; that it runs at all is what counts.
+    await new Deno.Command("wrk", { args: ["--version"], stdout: "null", stderr: "null" }).output();
+    return true;
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return false;
+    throw error;
   }
 }
 
@@ -44,15 +41,33 @@ const app = (_request: Request): Response =>
   new Response(payload, { headers: { "content-type": "application/json" } });
 
 const collector = new RingBufferTraceCollector(1024);
-const plain = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen(): void {} }, app);
-const traced = Deno.serve(
-  { hostname: "127.0.0.1", port: 0, onListen(): void {} },
-  traceLayer(app, { collector, name: "GET /api/v2/query" }),
-);
+const listen = { hostname: "127.0.0.1", port: 0, onListen(): void {} };
+const servers = {
+  plain: Deno.serve(listen, app),
+  traced: Deno.serve(listen, traceLayer(app, { collector, name: "GET /api/v2/query" })),
+};
 
-const header = "uber-trace-id: 4bf92f3577b34da6a3ce929d0e0e4736:00f067aa0ba902b7:0:1";
+const SAMPLED = "uber-trace-id: 4bf92f3577b34da6a3ce929d0e0e4736:00f067aa0ba902b7:0:1";
+const UNSAMPLED = "uber-trace-id: 4bf92f3577b34da6a3ce929d0e0e4736:00f067aa0ba902b7:0:0";
 
-async function wrk(port: number, seconds: number): Promise<number> {
+/** This process's CPU time in microseconds (user + system), where Linux tells it. */
+function cpuMicros(): number | undefined {
+  try {
+    const fields = Deno.readTextFileSync("/proc/self/stat").split(") ")[1]!.split(" ");
+    return (Number(fields[11]) + Number(fields[12])) * 10_000; // clock ticks of 10 ms
+  } catch {
+    return undefined;
+  }
+}
+
+interface Sample {
+  rps: number;
+  /** Server CPU time per request in microseconds (Linux only). */
+  cpu: number | undefined;
+}
+
+async function wrk(port: number, seconds: number, header: string): Promise<Sample> {
+  const cpu0 = cpuMicros();
   const { stdout, success } = await new Deno.Command("wrk", {
     args: [
       "-t1",
@@ -65,11 +80,16 @@ async function wrk(port: number, seconds: number): Promise<number> {
     stdout: "piped",
     stderr: "piped",
   }).output();
+  const cpu1 = cpuMicros();
   const text = new TextDecoder().decode(stdout);
   const match = /Requests\/sec:\s+([\d.]+)/.exec(text);
-  if (!success || match === null) throw new Error(`wrk failed:\n${text}`);
+  const count = /(\d+) requests in/.exec(text);
+  if (!success || match === null || count === null) throw new Error(`wrk failed:\n${text}`);
   if (/Non-2xx|Socket errors/.test(text)) console.warn(text);
-  return Number(match[1]);
+  const cpu = cpu0 === undefined || cpu1 === undefined
+    ? undefined
+    : (cpu1 - cpu0) / Number(count[1]);
+  return { rps: Number(match[1]), cpu };
 }
 
 function median(values: number[]): number {
@@ -78,31 +98,53 @@ function median(values: number[]): number {
   return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
-// Warm both up (JIT, connection set-up), then alternate so that noise hits both alike.
-await wrk(plain.addr.port, 2);
-await wrk(traced.addr.port, 2);
-const without: number[] = [];
-const withTracing: number[] = [];
+type Run = "plain" | "sampled" | "unsampled";
+const runs: Record<Run, () => Promise<Sample>> = {
+  plain: () => wrk(servers.plain.addr.port, duration, SAMPLED),
+  sampled: () => wrk(servers.traced.addr.port, duration, SAMPLED),
+  unsampled: () => wrk(servers.traced.addr.port, duration, UNSAMPLED),
+};
+
+// Warm up (JIT, connections), then rotate the order every round so that drifts in the
+// machine's speed hit every configuration alike.
+await wrk(servers.plain.addr.port, 2, SAMPLED);
+await wrk(servers.traced.addr.port, 2, SAMPLED);
+const results: Record<Run, Sample[]> = { plain: [], sampled: [], unsampled: [] };
+const order: Run[] = ["plain", "sampled", "unsampled"];
 for (let round = 0; round < rounds; round++) {
-  const order = round % 2 === 0 ? ["plain", "traced"] : ["traced", "plain"];
-  for (const which of order) {
-    const rps = await wrk(which === "plain" ? plain.addr.port : traced.addr.port, duration);
-    (which === "plain" ? without : withTracing).push(rps);
-    console.log(`round ${round + 1}: ${which.padEnd(6)} ${rps.toFixed(0)} req/s`);
+  const rotated = [...order.slice(round % 3), ...order.slice(0, round % 3)];
+  for (const which of rotated) {
+    const sample = await runs[which]();
+    results[which].push(sample);
+    console.log(
+      `round ${round + 1}: ${which.padEnd(9)} ${sample.rps.toFixed(0)} req/s${
+        sample.cpu === undefined ? "" : `, ${sample.cpu.toFixed(2)} us CPU/request`
+      }`,
+    );
   }
 }
-await plain.shutdown();
-await traced.shutdown();
+await servers.plain.shutdown();
+await servers.traced.shutdown();
 
-const a = median(without);
-const b = median(withTracing);
-const cost = (1 - b / a) * 100;
-console.log(`\nDeno.serve, wrk -t1 -c${connections}, ${rounds} rounds of ${duration}s (median):`);
-console.log(`  without traceLayer: ${a.toFixed(0)} req/s`);
-console.log(`  with traceLayer:    ${b.toFixed(0)} req/s (every request sampled and exported)`);
+const rps = (run: Run): number => median(results[run].map((r) => r.rps));
+const cpu = (run: Run): number | undefined =>
+  results[run][0]?.cpu === undefined ? undefined : median(results[run].map((r) => r.cpu!));
+const plain = rps("plain");
+const plainCpu = cpu("plain");
+const line = (label: string, run: Run): string => {
+  const r = rps(run);
+  const c = cpu(run);
+  const cpuText = c === undefined || plainCpu === undefined
+    ? ""
+    : `  | ${c.toFixed(2)} us CPU/request (+${(c - plainCpu).toFixed(2)})`;
+  return `  ${label.padEnd(34)} ${r.toFixed(0).padStart(7)} req/s  ratio ${
+    (r / plain).toFixed(3)
+  }  cost ${((1 - r / plain) * 100).toFixed(1).padStart(5)}%${cpuText}`;
+};
 console.log(
-  `  ratio traced/plain: ${(b / a).toFixed(3)} (tracing costs ${
-    cost.toFixed(1)
-  }% of throughput; goal < 5%)`,
+  `\nDeno.serve, wrk -t1 -c${connections}, ${rounds} rounds of ${duration}s, medians:`,
 );
-console.log(`  spans recorded: ${collector.size} kept of the last ${collector.capacity}`);
+console.log(line("without traceLayer", "plain"));
+console.log(line("traceLayer, every request sampled", "sampled"));
+console.log(line("traceLayer, unsampled context", "unsampled"));
+console.log(`  (goal: tracing costs < 5% of throughput; spans kept: ${collector.size})`);
