@@ -34,7 +34,9 @@
  *   return new Response(`parent ${spanContextOf(request)?.parentSpanId}`);
  * }, { collector, name: "upstream" });
  * // Calls go to `upstream` directly here; a real service passes the global fetch.
- * const fetchTraced = tracedFetch({ fetch: (input, init) => upstream(new Request(input, init)) });
+ * const fetchTraced = tracedFetch({
+ *   fetch: async (input, init) => await upstream(new Request(input, init)),
+ * });
  * const app = traceLayer(async (request) => {
  *   const reply = await fetchTraced("http://upstream/", { spanContext: spanContextOf(request) });
  *   return new Response(await reply.text());
@@ -42,11 +44,11 @@
  *
  * const response = await app(new Request("http://app/", { headers: { "jaeger-debug-id": "x" } }));
  * const body = await response.text();
- * // The client span ends when the upstream's response headers arrive; the upstream's server
- * // span when its body has been read; the app's when its own body has been read.
+ * // Spans are exported as they end: the upstream's server span when its (fixed) body is
+ * // handed over, the client span when the upstream's response arrives, the app's last.
  * const names = collector.spans().map((span) => span.name);
- * assert.deepEqual(names, ["GET", "upstream", "app"]);
- * const [client, , appSpan] = collector.spans();
+ * assert.deepEqual(names, ["upstream", "GET", "app"]);
+ * const [, client, appSpan] = collector.spans();
  * assert.equal(body, `parent ${client?.ctx.spanId}`);
  * assert.ok(client?.ctx.parentSpanId?.equals(appSpan?.ctx.spanId));
  * ```
