@@ -34,7 +34,7 @@ const vectors = readdirSync(vectorsDir)
   }));
 
 /** Every SpanEncoderBackend the package exports (an object with a name and encodeSpans). */
-const backends = [...Object.values(jaeger), ...Object.values(wasm)].filter((value) =>
+const backends = [...new Set([...Object.values(jaeger), ...Object.values(wasm)])].filter((value) =>
   typeof value === "object" && value !== null && typeof value.name === "string" &&
   typeof value.encodeSpans === "function"
 );
