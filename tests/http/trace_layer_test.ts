@@ -358,3 +358,56 @@ Deno.test("no hostile header crashes the server (ignore mode serves every reques
     }
   });
 });
+
+Deno.test("bodies of every shape are counted exactly and arrive intact", async () => {
+  const collector = new AwaitableCollector();
+  const big = new Uint8Array(1 << 20).map((_, i) => i & 0xff);
+  const shapes: Record<string, () => Response> = {
+    // a string: fixed
+    "/text": () => new Response("héllo wörld"),
+    // bytes above 64 KiB: fixed, the span waits for delivery
+    "/big": () => new Response(big),
+    // a stream with one chunk ready at once: indistinguishable from a fixed body, and fine so
+    "/one": () =>
+      new Response(
+        new ReadableStream({
+          start(controller): void {
+            controller.enqueue(new Uint8Array([1, 2, 3]));
+            controller.close();
+          },
+        }),
+      ),
+    // a stream with several chunks ready at once: streamed
+    "/several": () =>
+      new Response(
+        new ReadableStream({
+          start(controller): void {
+            for (let i = 0; i < 5; i++) controller.enqueue(new Uint8Array(10 + i));
+            controller.close();
+          },
+        }),
+      ),
+    // an empty body
+    "/empty": () => new Response(""),
+  };
+  await serve(
+    (request) => shapes[new URL(request.url).pathname]!(),
+    { collector },
+    async (url) => {
+      const expected: Record<string, Uint8Array> = {
+        "/text": new TextEncoder().encode("héllo wörld"),
+        "/big": big,
+        "/one": new Uint8Array([1, 2, 3]),
+        "/several": new Uint8Array(10 + 11 + 12 + 13 + 14),
+        "/empty": new Uint8Array(0),
+      };
+      for (const [path, bytes] of Object.entries(expected)) {
+        const response = await fetch(`${url}${path}`, { headers: SAMPLED });
+        assert.deepEqual(await response.bytes(), bytes, path);
+        const span = await collector.next();
+        assert.equal(span.metadata.get("http.response_body_size"), bytes.length, path);
+        assert.equal(span.status, "ok", path);
+      }
+    },
+  );
+});
