@@ -406,6 +406,9 @@ export async function runNodeTests(dir: string): Promise<void> {
   const testsDir = join(ROOT, "tests", "node");
   const target = join(dir, "tests", "node");
   await copyDir(testsDir, target);
+  // The Node example runs there too (tests/node/example.mjs), resolving `spanwire` the same way.
+  const example = join(ROOT, "examples", "node");
+  if (await exists(example)) await copyDir(example, join(dir, "examples", "node"));
   const files: string[] = [];
   for await (const entry of Deno.readDir(target)) {
     if (entry.isFile && entry.name.endsWith(".mjs") && !entry.name.startsWith("_")) {
