@@ -227,12 +227,12 @@ function denoReferences(sf: ts.SourceFile): { pos: number; guarded: boolean; tex
   return found;
 }
 
-/** Turns `"@spanwire/trace/x"` in doc examples into `"spanwire/x"`, the npm package's name. */
+/**
+ * Renames the JSR package in doc comments and examples (`"@spanwire/trace/x"`, `` `@spanwire/trace` ``)
+ * to the npm package's name (`"spanwire/x"`). The library's code never spells its own name.
+ */
 function renameSelfImports(text: string, packageName: string): string {
-  return text.replace(
-    /(from\s+|import\s*\(\s*|import\s+)"@spanwire\/trace(\/[^"]*)?"/g,
-    (_m, lead: string, sub: string | undefined) => `${lead}"${packageName}${sub ?? ""}"`,
-  );
+  return text.replace(/@spanwire\/trace(?=[/"'`])/g, packageName);
 }
 
 /** Compiles the package into `outDir` (which is emptied first) and writes its metadata. */
