@@ -102,10 +102,15 @@ function withTraceId(response: Response, traceId: string): Response {
     response.headers.set("trace-id", traceId);
     return response;
   } catch {
-    // Immutable headers (a `fetch` response, `Response.redirect`): copy the response.
-    const copy = new Response(response.body, response);
-    copy.headers.set("trace-id", traceId);
-    return copy;
+    // Immutable headers (a `fetch` response, `Response.redirect`): copy the response. A
+    // response that cannot be copied (a 101 upgrade, `Response.error()`) goes as it is.
+    try {
+      const copy = new Response(response.body, response);
+      copy.headers.set("trace-id", traceId);
+      return copy;
+    } catch {
+      return response;
+    }
   }
 }
 

@@ -411,3 +411,30 @@ Deno.test("bodies of every shape are counted exactly and arrive intact", async (
     },
   );
 });
+
+Deno.test("a WebSocket upgrade passes through and its span ends at the upgrade", async () => {
+  const collector = new AwaitableCollector();
+  await serve(
+    (request) => {
+      const { socket, response } = Deno.upgradeWebSocket(request);
+      socket.onmessage = (event): void => socket.send(`echo ${event.data}`);
+      return response;
+    },
+    { collector },
+    async (url) => {
+      const socket = new WebSocket(url.replace("http", "ws"), {
+        headers: SAMPLED,
+      } as unknown as string[]);
+      const closed = new Promise((resolve) => (socket.onclose = resolve));
+      await new Promise((resolve) => (socket.onopen = resolve));
+      const reply = new Promise<string>((resolve) => (socket.onmessage = (e) => resolve(e.data)));
+      socket.send("hi");
+      assert.equal(await reply, "echo hi");
+      socket.close();
+      await closed;
+      const span = await collector.next();
+      assert.equal(span.metadata.get("http.status_code"), 101);
+      assert.equal(span.status, "ok");
+    },
+  );
+});
