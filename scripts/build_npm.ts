@@ -431,8 +431,12 @@ async function linkExample(outDir: string): Promise<void> {
   const linkDir = join(exampleDir, "node_modules");
   const link = join(linkDir, "spanwire");
   await Deno.mkdir(linkDir, { recursive: true });
+  const target = relative(linkDir, outDir);
+  if ((await Deno.readLink(link).catch(() => undefined)) === target) return;
   await Deno.remove(link).catch(() => {});
-  await Deno.symlink(relative(linkDir, outDir), link, { type: "dir" });
+  await Deno.symlink(target, link, { type: "dir" }).catch((error) => {
+    if (!(error instanceof Deno.errors.AlreadyExists)) throw error;
+  });
 }
 
 if (import.meta.main) {
@@ -458,8 +462,18 @@ if (import.meta.main) {
   try {
     const staging = join(work, "package");
     const result = await build(staging);
-    await Deno.remove(outDir, { recursive: true }).catch(() => {});
-    await copyDir(staging, outDir);
+    // Another build (a second `deno task test` in the same tree) may be replacing the out dir
+    // at the same moment: retry the copy; the tests below never read the out dir anyway.
+    for (let attempt = 1;; attempt++) {
+      try {
+        await Deno.remove(outDir, { recursive: true }).catch(() => {});
+        await copyDir(staging, outDir);
+        break;
+      } catch (error) {
+        if (attempt === 3) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 250 * attempt));
+      }
+    }
     if (outDir === join(ROOT, "npm")) await linkExample(outDir);
     console.log(
       `build_npm: ${result.packageJson.name}@${result.packageJson.version}: ` +
