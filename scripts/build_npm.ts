@@ -309,6 +309,7 @@ export async function build(outDir: string): Promise<BuildResult> {
     );
   }
 
+  if (problems.length > 0) console.error(`build_npm: cannot publish:\n  ${problems.join("\n  ")}`);
   const diagnostics = [...ts.getPreEmitDiagnostics(program)];
   if (diagnostics.length > 0) {
     console.error(ts.formatDiagnosticsWithColorAndContext(diagnostics, formatHost));
@@ -321,7 +322,7 @@ export async function build(outDir: string): Promise<BuildResult> {
           : ""),
     );
   }
-  if (problems.length > 0) fail(`cannot publish:\n  ${problems.join("\n  ")}`);
+  if (problems.length > 0) fail(`${problems.length} problem(s) listed above`);
 
   const emitted = program.emit();
   if (emitted.emitSkipped || emitted.diagnostics.length > 0) {
