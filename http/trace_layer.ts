@@ -139,8 +139,8 @@ function readIfReady<T>(
 
 /**
  * Wraps a body so that bytes are counted as the server pulls them, and the span finishes when
- * the body has been read in full, cancelled (the client went away) or failed. Nothing is
- * read ahead: each chunk is read from the handler's stream only when the server asks for it.
+ * the body has been read in full, cancelled (the client went away) or failed. Each chunk is
+ * read from the handler's stream only when the server asks for it.
  * `first` is a read already started (its result is the first chunk).
  */
 function countedBody(
@@ -303,13 +303,15 @@ async function tracedBody(
  * - finishes when the response body has been sent in full, or cancelled, or has failed,
  *   counting its bytes without ever buffering it:
  *   - a streamed body goes through a counting pull-through stream: each chunk is counted as
- *     the server pulls it (nothing is read ahead), and the span ends when the stream ends,
+ *     the server pulls it, and the span ends when the stream ends,
  *     is cancelled (the client went away: event "request cancelled", status left unset as
  *     IOx leaves it) or fails (status error);
  *   - a fixed body (a string or bytes) is counted through a `clone()` and the response goes
  *     to the runtime untouched, keeping its fast path and `content-length`; the span ends when
  *     the body is handed over, or, above 64 KiB, when Deno's `info.completed` says it was
- *     delivered;
+ *     delivered. (Telling the two apart costs a stream at most its first chunk read early,
+ *     held in the response's own queue until the server takes it; nothing more is read ahead
+ *     and nothing is buffered);
  *   - with a `content-length` header and Deno's `info.completed`, the body is not looked at:
  *     its size is the header's and the span ends on delivery (or cancellation);
  *   - a null body, a `HEAD` request or a 101 upgrade ends the span when the handler returns.
