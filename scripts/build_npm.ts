@@ -15,8 +15,8 @@
 // The build compiles every entry point in deno.json "exports" and everything they import. It
 // fails, naming file and line, on a type error (tsc checks against Node 20's library: ES2023,
 // ESNext.Disposable, DOM and @types/node), on an import that Node cannot resolve without
-// dependencies (anything but relative and `node:` specifiers), and it lists every reference to
-// the `Deno` global it finds in the package's code.
+// dependencies (anything but relative and `node:` specifiers), and on a bare reference to the
+// `Deno` global (a ReferenceError in Node); it lists the references made through `globalThis`.
 
 import ts from "typescript";
 import { tmpdir } from "node:os";
@@ -68,8 +68,7 @@ interface DenoJson {
 }
 
 function fail(message: string): never {
-  console.error(`build_npm: ${message}`);
-  Deno.exit(1);
+  throw new Error(`build_npm: ${message}`);
 }
 
 /**
@@ -486,18 +485,21 @@ if (import.meta.main) {
       const tarball = await pack(staging, work);
       if (test) {
         const consumer = await consumerProject(tarball);
-        await runNodeTests(consumer);
-        await Deno.remove(consumer, { recursive: true }).catch(() => {});
+        try {
+          await runNodeTests(consumer);
+        } finally {
+          await Deno.remove(consumer, { recursive: true }).catch(() => {});
+        }
       }
       if (check) {
         await runPackageChecks(staging, tarball);
       }
     }
+    console.log(`build_npm: done (${((performance.now() - started) / 1000).toFixed(1)}s)`);
   } catch (error) {
     console.error(error instanceof Error ? error.message : error);
-    Deno.exit(1);
+    Deno.exitCode = 1;
   } finally {
     await Deno.remove(work, { recursive: true }).catch(() => {});
   }
-  console.log(`build_npm: done (${((performance.now() - started) / 1000).toFixed(1)}s)`);
 }

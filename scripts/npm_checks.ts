@@ -273,7 +273,7 @@ if (import.meta.main) {
     await runPackageChecks(packageDir, await pack(packageDir, work));
   } catch (error) {
     console.error(error instanceof Error ? error.message : error);
-    Deno.exit(1);
+    Deno.exitCode = 1;
   } finally {
     await Deno.remove(work, { recursive: true }).catch(() => {});
   }
