@@ -12,9 +12,15 @@
 //      (`--module nodenext`, `skipLibCheck: false`, Node's own library without DOM), including
 //      `@ts-expect-error` lines that fail if the types were `any`.
 //
+// 4. Runtime-neutral entry points: `spanwire`, `spanwire/trace`, `spanwire/http` and
+//    `spanwire/wasm` say they run in browsers too, so nothing they load may import a `node:`
+//    module (the Node adapter and the UDP exporter have their own entry points). The other entry
+//    points' `node:` imports are listed.
+//
 // Usage: deno run -A scripts/npm_checks.ts [PACKAGE_DIR]   (default npm/, built beforehand)
 
-import { join } from "node:path";
+import ts from "typescript";
+import { dirname, join, relative, resolve } from "node:path";
 import { consumerProject, pack, ROOT, run, TYPES_NODE_VERSION } from "./_npm_tools.ts";
 
 /** publint, pinned. */
@@ -258,12 +264,53 @@ export async function checkConsumer(packageDir: string, tarball: string): Promis
   }
 }
 
-/** Runs all three checks on a built package and its tarball. */
+/** The entry points documented to run anywhere (Deno, Node, Bun, browsers). */
+export const RUNTIME_NEUTRAL = [".", "./trace", "./http", "./wasm"];
+
+/** 4. No `node:` import is reachable from a runtime-neutral entry point. */
+export async function checkRuntimeNeutral(packageDir: string): Promise<void> {
+  console.log(`\n--- node: imports reachable from each entry point`);
+  const pkg = JSON.parse(await Deno.readTextFile(join(packageDir, "package.json"))) as PackageJson;
+  const offending: string[] = [];
+  for (const [subpath, target] of Object.entries(pkg.exports)) {
+    const seen = new Set<string>();
+    const nodeImports = new Set<string>();
+    const walk = async (file: string): Promise<void> => {
+      if (seen.has(file)) return;
+      seen.add(file);
+      const info = ts.preProcessFile(await Deno.readTextFile(file), true, true);
+      for (const { fileName } of info.importedFiles) {
+        if (fileName.startsWith("node:")) {
+          nodeImports.add(`${fileName} (${relative(packageDir, file)})`);
+        } else if (fileName.startsWith(".")) {
+          await walk(resolve(dirname(file), fileName));
+        }
+      }
+    };
+    await walk(join(packageDir, target.default));
+    const list = [...nodeImports].sort();
+    console.log(
+      `${subpath}: ${seen.size} modules, ${list.length ? list.join(", ") : "no node: imports"}`,
+    );
+    if (RUNTIME_NEUTRAL.includes(subpath) && list.length > 0) {
+      offending.push(`${subpath} reaches ${list.join(", ")}`);
+    }
+  }
+  assert(
+    offending.length === 0,
+    `runtime-neutral entry points import node: modules:\n  ${offending.join("\n  ")}`,
+  );
+}
+
+/** Runs all the checks on a built package and its tarball. */
 export async function runPackageChecks(packageDir: string, tarball: string): Promise<void> {
   await checkPublint(packageDir);
   await checkPackList(packageDir);
+  await checkRuntimeNeutral(packageDir);
   await checkConsumer(packageDir, tarball);
-  console.log("\nnpm_checks: publint, pack listing and consumer check passed");
+  console.log(
+    "\nnpm_checks: publint, pack listing, runtime-neutral entry points and consumer check passed",
+  );
 }
 
 if (import.meta.main) {
