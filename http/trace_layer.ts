@@ -141,23 +141,18 @@ function readIfReady<T>(
  * Wraps a body so that bytes are counted as the server pulls them, and the span finishes when
  * the body has been read in full, cancelled (the client went away) or failed. Each chunk is
  * read from the handler's stream only when the server asks for it.
- * `first` is a read already started (its result is the first chunk).
  */
 function countedBody(
   reader: ReadableStreamDefaultReader<Uint8Array>,
-  first: Promise<ReadableStreamReadResult<Uint8Array>> | undefined,
-  bytes: number,
   recorder: SpanRecorder,
   c: Classification,
 ): ReadableStream<Uint8Array> {
-  let next = first;
+  let bytes = 0;
   return new ReadableStream<Uint8Array>({
     async pull(controller): Promise<void> {
       let result: ReadableStreamReadResult<Uint8Array>;
       try {
-        const read = next ?? reader.read();
-        next = undefined;
-        result = await read;
+        result = await reader.read();
       } catch (error) {
         finishBodyError(recorder, bytes, error);
         controller.error(error);
@@ -220,7 +215,7 @@ function streamed(
   c: Classification,
   traceId: string,
 ): Response {
-  const traced = new Response(countedBody(response.body!.getReader(), undefined, 0, recorder, c), {
+  const traced = new Response(countedBody(response.body!.getReader(), recorder, c), {
     status: response.status,
     statusText: response.statusText,
     headers: response.headers,
@@ -235,8 +230,8 @@ function streamed(
  * The body is first looked at through a `clone()`, which leaves the response untouched: a
  * fixed body (a string or bytes, whose one chunk the clone has ready at once) is counted from
  * the clone, and the response goes to the runtime as it came, keeping the runtime's fast path
- * and `content-length`; the span ends when the runtime says the response was delivered
- * (Deno's `info.completed`) or, without that signal, when it is handed over. Any other body
+ * and `content-length`; the span ends when the body is handed over, or for a body above
+ * 64 KiB when the runtime says it was delivered (Deno's `info.completed`). Any other body
  * (a stream whose chunks come later, or come several) is streamed through a counting
  * pull-through stream: each chunk is counted as the server pulls it, and the span ends when
  * the stream ends, is cancelled (the client went away) or fails.
