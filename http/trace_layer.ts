@@ -20,7 +20,6 @@ import {
   rejectionBody,
   ServerTracer,
 } from "./_server_span.ts";
-import { traceIdHex } from "./_hex.ts";
 import type { Classification } from "./classify.ts";
 import type { TraceHeaderParser } from "./trace_header_parser.ts";
 
@@ -373,7 +372,7 @@ export function traceLayer<A extends unknown[]>(
       return response;
     }
     const c = recordStatus(recorder, response.status, response.headers);
-    const traceId = traceIdHex(ctx.traceId);
+    const traceId = ctx.traceId.toString();
     // (`response.body` is not touched here: reading that getter would turn a fixed body into a
     // stream and cost the runtime its fast path.)
     if (method === "HEAD" || response.status === 101 || response.bodyUsed) {

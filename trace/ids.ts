@@ -11,8 +11,12 @@ import { randomU32 } from "./_random.ts";
 
 const HEX = /^[0-9a-fA-F]+$/;
 
+// A table lookup per byte: several times faster than `toString(16)` and `padStart` per word.
+const BYTE_HEX: string[] = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, "0"));
+
 function hex8(word: number): string {
-  return (word >>> 0).toString(16).padStart(8, "0");
+  return BYTE_HEX[word >>> 24]! + BYTE_HEX[(word >>> 16) & 0xff]! +
+    BYTE_HEX[(word >>> 8) & 0xff]! + BYTE_HEX[word & 0xff]!;
 }
 
 function describe(input: string): string {
