@@ -7,8 +7,10 @@
 
 import type { MetadataInit, Span } from "../../trace/span.ts";
 import { RateLimitedWarning } from "../../trace/_warning.ts";
-import { utf8Length } from "./_compact_writer.ts";
+import { utf8Length, varint32Size } from "./_compact_writer.ts";
 import { type BackendName, resolveBackend } from "./backends.ts";
+import { jsSpanEncoder } from "./js_span_encoder.ts";
+import { writeSpans } from "./_span_writer.ts";
 import {
   assembleEmitBatch,
   type EmitBatchFrame,
@@ -34,6 +36,8 @@ export const MIN_PACKET_SIZE = 256;
 export const MAX_PACKET_SIZE = 65507;
 /** The tag added to a span that was trimmed to fit a packet (a `BOOL`, `true`). */
 export const TRIMMED_TAG = "spanwire.trimmed";
+/** Spans converted and encoded at a time. */
+const CHUNK = 64;
 /** Trimming never shortens a string or binary value below this many bytes. */
 const MIN_KEPT_VALUE_BYTES = 32;
 
@@ -165,6 +169,11 @@ function valueLength(t: JaegerTag): number {
  * large (with a rate-limited warning); a span the backend cannot encode is counted the same way.
  * Nothing here throws for a bad span.
  *
+ * With the `"js"` backend (the default), spans are written straight from the span model into
+ * compact bytes (no Jaeger span objects in between): the same bytes as {@linkcode spanToJaeger}
+ * followed by `jsSpanEncoder`, at a fraction of the cost. Other backends get Jaeger spans, 64 at a
+ * time.
+ *
  * Use {@linkcode BatchEncoder.encode} for "these spans, now, all of them", or
  * {@linkcode BatchEncoder.add} and {@linkcode BatchEncoder.flush} to keep filling a packet
  * across calls (what `AsyncExporter` does).
@@ -211,6 +220,9 @@ export class BatchEncoder {
 
   // The open packet: its frame (fixed when it opened) and its span bytes so far.
   #frame: EmitBatchFrame | undefined = undefined;
+  #frameBase = 0;
+  /** Whether the "js" backend's fused path (Span straight to bytes) is in use. */
+  #fused: boolean;
   #pending: Uint8Array;
   #pendingBytes = 0;
   #pendingSpans = 0;
@@ -234,6 +246,7 @@ export class BatchEncoder {
     }
     this.maxPacketSize = max;
     this.backend = resolveBackend(options.backend);
+    this.#fused = this.backend === jsSpanEncoder;
     this.process = processToJaeger(options.serviceName, options.tags, options.hostname);
     this.#processBytes = encodeProcess(this.process);
     if (emitBatchOverhead(this.#freshFrame(), 1) + 64 > max) {
@@ -295,16 +308,26 @@ export class BatchEncoder {
   add(spans: readonly Span[]): EncodedPacket[] {
     const out: EncodedPacket[] = [];
     const n = spans.length;
-    if (n === 0) return out;
-    const converted: JaegerSpan[] = [];
-    for (let i = 0; i < n; i++) {
-      try {
-        converted.push(spanToJaeger(spans[i]!));
-      } catch (e) {
-        this.#dropUnencodable(1, e);
-      }
+    if (this.#fused) {
+      this.#addFused(spans, out);
+      return out;
     }
-    this.#addJaeger(converted, out);
+    // Converted spans live only until their chunk is encoded: a small live set stays in the
+    // young generation of the garbage collector, which is much cheaper than promoting a
+    // whole batch of Jaeger spans.
+    const converted: JaegerSpan[] = [];
+    for (let start = 0; start < n; start += CHUNK) {
+      const end = Math.min(n, start + CHUNK);
+      converted.length = 0;
+      for (let i = start; i < end; i++) {
+        try {
+          converted.push(spanToJaeger(spans[i]!));
+        } catch (e) {
+          this.#dropUnencodable(1, e);
+        }
+      }
+      this.#addJaeger(converted, out);
+    }
     return out;
   }
 
@@ -470,17 +493,17 @@ export class BatchEncoder {
   /** Puts one encoded span (known to fit a packet on its own) into the open packet. */
   #place(bytes: Uint8Array, start: number, end: number, out: EncodedPacket[]): void {
     const size = end - start;
-    let frame = this.#frame;
-    if (
-      frame !== undefined &&
-      emitBatchOverhead(frame, this.#pendingSpans + 1) + this.#pendingBytes + size >
-        this.maxPacketSize
-    ) {
-      this.#close(out);
-      frame = undefined;
+    if (this.#frame !== undefined) {
+      // The frame's overhead for k spans is its overhead for none plus the list header's
+      // growth: 1 byte below 15 spans, then 1 + varint(k).
+      const k = this.#pendingSpans + 1;
+      const overhead = this.#frameBase + (k < 15 ? 0 : varint32Size(k));
+      if (overhead + this.#pendingBytes + size > this.maxPacketSize) this.#close(out);
     }
-    if (frame === undefined) {
-      this.#frame = this.#freshFrame();
+    if (this.#frame === undefined) {
+      const frame = this.#freshFrame();
+      this.#frame = frame;
+      this.#frameBase = emitBatchOverhead(frame, 0);
       this.#nextSeqNo++;
     }
     this.#pending.set(bytes.subarray(start, end), this.#pendingBytes);
@@ -522,6 +545,45 @@ export class BatchEncoder {
     // The backend's view is no longer needed: trimming may call the backend again.
     if (oversize !== undefined) {
       for (let i = 0; i < oversize.length; i++) this.#addTrimmed(oversize[i]!, out);
+    }
+  }
+
+  /** The "js" fast path: spans written straight to bytes, a chunk at a time, then placed. */
+  #addFused(spans: readonly Span[], out: EncodedPacket[]): void {
+    const n = spans.length;
+    const starts: number[] = new Array(CHUNK);
+    const ends: number[] = new Array(CHUNK);
+    const which: number[] = new Array(CHUNK);
+    const onError = (e: unknown): void => this.#dropUnencodable(1, e);
+    for (let from = 0; from < n; from += CHUNK) {
+      const to = Math.min(n, from + CHUNK);
+      const { bytes, written } = writeSpans(spans, from, to, starts, ends, which, onError);
+      let oversize: Span[] | undefined;
+      let limit = this.#singleLimit();
+      for (let k = 0; k < written; k++) {
+        const start = starts[k]!;
+        const end = ends[k]!;
+        if (end - start > limit) {
+          (oversize ??= []).push(spans[which[k]!]!);
+        } else {
+          const open = this.#frame;
+          this.#place(bytes, start, end, out);
+          if (this.#frame !== open) limit = this.#singleLimit();
+        }
+      }
+      // As in the generic path: a chunk's oversize spans follow its other spans.
+      if (oversize !== undefined) {
+        for (const span of oversize) {
+          let converted: JaegerSpan;
+          try {
+            converted = spanToJaeger(span);
+          } catch (e) {
+            this.#dropUnencodable(1, e);
+            continue;
+          }
+          this.#addTrimmed(converted, out);
+        }
+      }
     }
   }
 

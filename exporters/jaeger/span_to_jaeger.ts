@@ -117,6 +117,36 @@ function sortByKey(tags: JaegerTag[]): JaegerTag[] {
   return tags;
 }
 
+// Spans of one kind carry the same keys in the same order, span after span: remember the last
+// key sequence and its sorted order, so that the common case is a permutation, not a sort.
+let memoKeys: string[] = [];
+let memoOrder: number[] = [];
+
+/** The tags sorted by key (a new array, or `tags` itself when it has fewer than two). */
+function sortedByKey(tags: JaegerTag[]): JaegerTag[] {
+  const n = tags.length;
+  if (n < 2) return tags;
+  const keys = memoKeys;
+  if (keys.length === n) {
+    let i = 0;
+    while (i < n && tags[i]!.key === keys[i]) i++;
+    if (i === n) {
+      const order = memoOrder;
+      const out: JaegerTag[] = new Array(n);
+      for (let j = 0; j < n; j++) out[j] = tags[order[j]!]!;
+      return out;
+    }
+  }
+  const newKeys: string[] = new Array(n);
+  for (let i = 0; i < n; i++) newKeys[i] = tags[i]!.key;
+  const out = sortByKey(tags.slice());
+  const index = new Map<JaegerTag, number>();
+  for (let i = 0; i < n; i++) index.set(tags[i]!, i);
+  memoKeys = newKeys;
+  memoOrder = out.map((t) => index.get(t)!);
+  return out;
+}
+
 function micros(t: number | undefined): number {
   return t === undefined || !Number.isFinite(t) ? 0 : Math.floor(t);
 }
@@ -131,7 +161,7 @@ function eventToLog(
   ];
   if (metadata.size > 0) {
     const rest: JaegerTag[] = [];
-    for (const [k, v] of metadata) rest.push(metadataToTag(k, v));
+    metadata.forEach((v, k) => rest.push(metadataToTag(k, v)));
     sortByKey(rest);
     for (let i = 0; i < rest.length; i++) fields.push(rest[i]!);
   }
@@ -172,8 +202,9 @@ export function spanToJaeger(span: Span): JaegerSpan {
   const status = span.status;
   let tags: JaegerTag[] | undefined;
   if (metadata.size > 0 || status !== "unknown") {
-    tags = [];
-    for (const [k, v] of metadata) tags.push(metadataToTag(k, v));
+    const list: JaegerTag[] = [];
+    metadata.forEach((v, k) => list.push(metadataToTag(k, v)));
+    tags = list;
     if (status !== "unknown") {
       const key = status === "ok" ? "ok" : "error";
       if (!metadata.has(key)) {
@@ -186,7 +217,7 @@ export function spanToJaeger(span: Span): JaegerSpan {
         );
       }
     }
-    sortByKey(tags);
+    tags = sortedByKey(tags);
   }
 
   let logs: JaegerLog[] | undefined;

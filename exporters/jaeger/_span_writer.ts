@@ -1,0 +1,382 @@
+// The fused fast path of the "js" backend: compact-Thrift `Span` structs written straight from
+// our Span model, with the mapping of span_to_jaeger.ts, byte for byte what `spanToJaeger` then
+// `jsSpanEncoder` write (tests/exporters/jaeger/span_writer_test.ts holds it to that), but
+// without building Jaeger spans, tags and id objects first: no allocation per span beyond what
+// the strings need.
+
+import { Float, type MetadataValue, type Span } from "../../trace/span.ts";
+import { STATUS_DESCRIPTION_TAG } from "./span_to_jaeger.ts";
+
+const TWO_32 = 4294967296;
+const TWO_63 = 9223372036854775808;
+const I64_MIN = -(2n ** 63n);
+const I64_MAX = 2n ** 63n - 1n;
+/** Room guaranteed before each run of fixed-size writes. */
+const SLACK = 64;
+
+const textEncoder = new TextEncoder();
+
+// Metadata of the span being written, in insertion order, then the sorted order.
+const keys: string[] = [];
+const values: MetadataValue[] = [];
+let count = 0;
+// The last key sequence and its sorted order (spans of one kind repeat their keys).
+let memoKeys: string[] = [];
+let memoOrder: number[] = [];
+
+function collect(value: MetadataValue, key: string): void {
+  keys[count] = key;
+  values[count] = value;
+  count++;
+}
+
+/** The order (indices into keys/values) sorting the collected keys, stable. */
+function order(): number[] {
+  const n = count;
+  if (memoKeys.length === n) {
+    let i = 0;
+    while (i < n && keys[i] === memoKeys[i]) i++;
+    if (i === n) return memoOrder;
+  }
+  const idx: number[] = new Array(n);
+  for (let i = 0; i < n; i++) idx[i] = i;
+  for (let i = 1; i < n; i++) {
+    const x = idx[i]!;
+    const k = keys[x]!;
+    let j = i - 1;
+    while (j >= 0 && keys[idx[j]!]! > k) {
+      idx[j + 1] = idx[j]!;
+      j--;
+    }
+    idx[j + 1] = x;
+  }
+  memoKeys = keys.slice(0, n);
+  memoOrder = idx;
+  return idx;
+}
+
+let buf = new Uint8Array(64 * 1024);
+let view = new DataView(buf.buffer);
+
+/** Makes sure `buf` holds at least `need` bytes, keeping the first `keep`. */
+function grow(need: number, keep: number): void {
+  let cap = buf.length * 2;
+  while (cap < need) cap *= 2;
+  const next = new Uint8Array(cap);
+  next.set(buf.subarray(0, keep));
+  buf = next;
+  view = new DataView(next.buffer);
+}
+
+function room(p: number, n: number): void {
+  if (p + n > buf.length) grow(p + n, p);
+}
+
+function varint(p: number, n: number): number {
+  n >>>= 0;
+  const b = buf;
+  while (n >= 0x80) {
+    b[p++] = (n & 0x7f) | 0x80;
+    n >>>= 7;
+  }
+  b[p++] = n;
+  return p;
+}
+
+/** The zigzag varint of the i64 (hi, lo) (two's complement halves). */
+function parts(p: number, hi: number, lo: number): number {
+  const sign = hi >> 31;
+  let zh = (((hi << 1) | (lo >>> 31)) ^ sign) >>> 0;
+  let zl = ((lo << 1) ^ sign) >>> 0;
+  const b = buf;
+  while (zh !== 0) {
+    b[p++] = (zl & 0x7f) | 0x80;
+    zl = ((zl >>> 7) | (zh << 25)) >>> 0;
+    zh >>>= 7;
+  }
+  while (zl >= 0x80) {
+    b[p++] = (zl & 0x7f) | 0x80;
+    zl >>>= 7;
+  }
+  b[p++] = zl;
+  return p;
+}
+
+/** An integral number in [-2^63, 2^63) as a zigzag i64 (else a RangeError, as the codec). */
+function long(p: number, v: number): number {
+  if ((v | 0) === v) {
+    const z = ((v << 1) ^ (v >> 31)) >>> 0;
+    if (z < 0x80) {
+      buf[p] = z;
+      return p + 1;
+    }
+    return varint(p, z);
+  }
+  if (!(v >= -TWO_63 && v < TWO_63)) {
+    throw new RangeError(`Cannot encode i64: ${v} is not an integer in [-2^63, 2^63)`);
+  }
+  const lo = v >>> 0;
+  return parts(p, (v - lo) / TWO_32, lo);
+}
+
+function bigint(p: number, v: bigint): number {
+  const u = BigInt.asUintN(64, v);
+  return parts(p, Number(u >> 32n), Number(u & 0xffffffffn));
+}
+
+/** A string: varint byte length and UTF-8; afterwards SLACK bytes are free again. */
+function str(p: number, s: string): number {
+  const len = s.length;
+  if (p + len * 3 + 5 + SLACK > buf.length) grow(p + len * 3 + 5 + SLACK, p);
+  const b = buf;
+  if (len < 128) {
+    const start = p + 1;
+    let i = 0;
+    for (; i < len; i++) {
+      const c = s.charCodeAt(i);
+      if (c >= 0x80) break;
+      b[start + i] = c;
+    }
+    if (i === len) {
+      b[p] = len;
+      return start + len;
+    }
+  }
+  const max = len * 3;
+  const reserve = max < 0x80 ? 1 : max < 0x4000 ? 2 : max < 0x200000 ? 3 : max < 0x10000000 ? 4 : 5;
+  const start = p + reserve;
+  const written = textEncoder.encodeInto(s, b.subarray(start, start + max)).written;
+  const actual = written < 0x80
+    ? 1
+    : written < 0x4000
+    ? 2
+    : written < 0x200000
+    ? 3
+    : written < 0x10000000
+    ? 4
+    : 5;
+  if (actual !== reserve) b.copyWithin(p + actual, start, start + written);
+  return varint(p, written) + written;
+}
+
+function listHeader(p: number, size: number): number {
+  if (size < 15) {
+    buf[p] = (size << 4) | 0x0c;
+    return p + 1;
+  }
+  buf[p] = 0xfc;
+  return varint(p + 1, size);
+}
+
+function double(p: number, v: number): number {
+  buf[p] = 0x02; // vType DOUBLE
+  buf[p + 1] = 0x27; // 4: vDouble
+  view.setFloat64(p + 2, v, true);
+  return p + 10;
+}
+
+/** A Tag struct: key, vType and the one value field its type names, typed as metadata. */
+function tag(p: number, key: string, value: MetadataValue): number {
+  if (p + SLACK > buf.length) grow(p + SLACK, p);
+  buf[p] = 0x18; // 1: key
+  p = str(p + 1, key);
+  const b = buf;
+  b[p++] = 0x15; // 2: vType
+  switch (typeof value) {
+    case "string":
+      b[p] = 0x00; // STRING
+      b[p + 1] = 0x18; // 3: vStr
+      p = str(p + 2, value);
+      break;
+    case "number":
+      if (Number.isSafeInteger(value)) {
+        b[p] = 0x06; // LONG
+        b[p + 1] = 0x46; // 6: vLong
+        p = long(p + 2, value);
+      } else {
+        p = double(p, value);
+      }
+      break;
+    case "boolean":
+      b[p] = 0x04; // BOOL
+      b[p + 1] = value ? 0x31 : 0x32; // 5: vBool
+      p += 2;
+      break;
+    case "bigint":
+      if (value >= I64_MIN && value <= I64_MAX) {
+        b[p] = 0x06;
+        b[p + 1] = 0x46;
+        p = bigint(p + 2, value);
+      } else {
+        b[p] = 0x00;
+        b[p + 1] = 0x18;
+        p = str(p + 2, String(value));
+      }
+      break;
+    default:
+      if (value instanceof Float) {
+        p = double(p, Number(value.value));
+      } else {
+        b[p] = 0x00;
+        b[p + 1] = 0x18;
+        p = str(p + 2, String(value));
+      }
+  }
+  buf[p] = 0; // stop (str leaves SLACK bytes free)
+  return p + 1;
+}
+
+/** The collected metadata, sorted by key, as tags; `idx` is the sorted order. */
+function sortedTags(p: number, idx: number[], n: number): number {
+  for (let i = 0; i < n; i++) {
+    const j = idx[i]!;
+    p = tag(p, keys[j]!, values[j]!);
+  }
+  return p;
+}
+
+/** Writes the compact `Span` struct of `span` at `p` (IOx's mapping); returns the end. */
+function span(p: number, s: Span): number {
+  const ctx = s.ctx;
+  const t = ctx.traceId;
+  room(p, SLACK * 2);
+  const b = buf;
+  b[p] = 0x16; // 1: traceIdLow
+  p = parts(p + 1, t.w2, t.w3);
+  b[p] = 0x16; // 2: traceIdHigh
+  p = parts(p + 1, t.w0, t.w1);
+  const id = ctx.spanId;
+  b[p] = 0x16; // 3: spanId
+  p = parts(p + 1, id.hi, id.lo);
+  const parent = ctx.parentSpanId;
+  b[p++] = 0x16; // 4: parentSpanId
+  if (parent === undefined) b[p++] = 0;
+  else p = parts(p, parent.hi, parent.lo);
+  b[p] = 0x18; // 5: operationName
+  p = str(p + 1, s.name);
+  const links = ctx.links;
+  if (links.length > 0) {
+    buf[p] = 0x19; // 6: references
+    p = listHeader(p + 1, links.length);
+    for (let i = 0; i < links.length; i++) {
+      const l = links[i]!;
+      room(p, SLACK);
+      const bb = buf;
+      bb[p] = 0x15; // 1: refType
+      bb[p + 1] = 0x02; // FOLLOWS_FROM (zigzag 1)
+      bb[p + 2] = 0x16; // 2: traceIdLow
+      p = parts(p + 3, l.traceId.w2, l.traceId.w3);
+      bb[p] = 0x16; // 3: traceIdHigh
+      p = parts(p + 1, l.traceId.w0, l.traceId.w1);
+      bb[p] = 0x16; // 4: spanId
+      p = parts(p + 1, l.spanId.hi, l.spanId.lo);
+      bb[p++] = 0;
+    }
+    room(p, SLACK);
+    buf[p++] = 0x15; // 7: flags (delta 1)
+  } else {
+    buf[p++] = 0x25; // 7: flags (delta 2)
+  }
+  buf[p++] = ctx.sampled ? 0x02 : 0x00;
+  const start = s.start;
+  const end = s.end;
+  const startOk = start !== undefined && Number.isFinite(start);
+  buf[p] = 0x16; // 8: startTime
+  p = long(p + 1, startOk ? Math.floor(start) : 0);
+  let duration = 0;
+  if (startOk && end !== undefined && Number.isFinite(end)) {
+    duration = Math.max(0, Math.trunc(end - start));
+  }
+  buf[p] = 0x16; // 9: duration
+  p = long(p + 1, duration);
+
+  // 10: tags: the metadata plus the status, sorted by key.
+  const metadata = s.metadata;
+  const status = s.status;
+  count = 0;
+  metadata.forEach(collect);
+  if (status !== "unknown") {
+    const key = status === "ok" ? "ok" : "error";
+    if (!metadata.has(key)) collect(true, key);
+    const message = s.statusMessage;
+    if (message !== undefined && !metadata.has(STATUS_DESCRIPTION_TAG)) {
+      collect(message, STATUS_DESCRIPTION_TAG);
+    }
+  }
+  const n = count;
+  const events = s.events;
+  room(p, SLACK);
+  if (n > 0) {
+    buf[p] = 0x19; // 10: tags
+    p = listHeader(p + 1, n);
+    p = sortedTags(p, order(), n);
+    if (events.length > 0) {
+      room(p, SLACK);
+      buf[p++] = 0x19; // 11: logs (delta 1)
+    }
+  } else if (events.length > 0) {
+    buf[p++] = 0x29; // 11: logs (delta 2)
+  }
+  if (events.length > 0) {
+    p = listHeader(p, events.length);
+    for (let i = 0; i < events.length; i++) {
+      const e = events[i]!;
+      room(p, SLACK);
+      buf[p] = 0x16; // 1: timestamp
+      p = long(p + 1, Number.isFinite(e.time) ? Math.floor(e.time) : 0);
+      buf[p] = 0x19; // 2: fields
+      count = 0;
+      e.metadata.forEach(collect);
+      const m = count;
+      p = listHeader(p + 1, m + 1);
+      p = tag(p, "event", e.message);
+      if (m > 0) {
+        // Sorted without disturbing the span-level memo.
+        const saveKeys = memoKeys;
+        const saveOrder = memoOrder;
+        const idx = order();
+        memoKeys = saveKeys;
+        memoOrder = saveOrder;
+        p = sortedTags(p, idx, m);
+      }
+      room(p, 1);
+      buf[p++] = 0; // Log stop
+    }
+  }
+  room(p, 1);
+  buf[p++] = 0; // Span stop
+  return p;
+}
+
+/**
+ * Writes spans `from` to `to` (exclusive) back to back into the module's buffer. For each span
+ * written, `starts[k]` and `ends[k]` are its offsets and `which[k]` its index in `spans`. A span
+ * that cannot be encoded (a time beyond the i64 range) is skipped and passed to `onError`.
+ *
+ * @returns The buffer (valid until the next call) and the number of spans written.
+ */
+export function writeSpans(
+  spans: readonly Span[],
+  from: number,
+  to: number,
+  starts: number[],
+  ends: number[],
+  which: number[],
+  onError: (error: unknown) => void,
+): { bytes: Uint8Array; written: number } {
+  let p = 0;
+  let k = 0;
+  for (let i = from; i < to; i++) {
+    try {
+      const end = span(p, spans[i]!);
+      starts[k] = p;
+      ends[k] = end;
+      which[k] = i;
+      k++;
+      p = end;
+    } catch (e) {
+      onError(e);
+    }
+  }
+  return { bytes: buf, written: k };
+}
