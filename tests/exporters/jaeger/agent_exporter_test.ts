@@ -8,6 +8,7 @@ import dgram from "node:dgram";
 import { JaegerAgentExporter } from "../../../exporters/jaeger/agent_exporter.ts";
 import { BatchEncoder } from "../../../exporters/jaeger/batch_encoder.ts";
 import { MockJaegerAgent } from "../../../exporters/jaeger/testing.ts";
+import { DecodeError } from "../../../exporters/jaeger/decode_error.ts";
 import { Span } from "../../../trace/mod.ts";
 
 const isDeno = typeof (globalThis as { Deno?: unknown }).Deno === "object";
@@ -158,4 +159,34 @@ Deno.test("the exporter's socket and timers do not keep a process alive", async 
   `);
   assert.equal(code, 0, stderr);
   assert.equal(stdout, "done");
+});
+
+Deno.test("MockJaegerAgent: malformed packets are counted, the last DecodeError kept", async () => {
+  const agent = await MockJaegerAgent.start();
+  const exporter = new JaegerAgentExporter({ port: agent.port });
+  try {
+    const good = packetOf("good");
+    await exporter.send(good.subarray(0, good.length - 3)); // truncated
+    await exporter.send(new Uint8Array([0x82, 0x21, 0x00, 0x05])); // wrong message type
+    await exporter.send(good);
+    await agent.waitForSpans(1);
+    // Datagrams arrive in order on loopback: the good one came last.
+    assert.equal(agent.packets.length, 3);
+    assert.equal(agent.malformed, 2);
+    assert.ok(agent.lastError instanceof DecodeError);
+    assert.equal(typeof (agent.lastError as DecodeError).offset, "number");
+    assert.equal(agent.batches.length, 1);
+  } finally {
+    await exporter.close();
+    await agent.close();
+  }
+});
+
+Deno.test("MockJaegerAgent: waitForSpans rejects on timeout and on close", async () => {
+  const agent = await MockJaegerAgent.start();
+  await assert.rejects(agent.waitForSpans(1, 20), /0 of 1 spans arrived/);
+  const pending = assert.rejects(agent.waitForSpans(5), /closed/);
+  await agent.close();
+  await pending;
+  await assert.rejects(agent.waitForSpans(1), /closed/);
 });
