@@ -20,9 +20,14 @@ const textEncoder = new TextEncoder();
 const keys: string[] = [];
 const values: MetadataValue[] = [];
 let count = 0;
-// The last key sequence and its sorted order (spans of one kind repeat their keys).
-let memoKeys: string[] = [];
-let memoOrder: number[] = [];
+// The last key sequence and its sorted order, one memo for span tags and one for event fields
+// (spans of one kind repeat their keys, and so do their events).
+interface Memo {
+  keys: string[];
+  order: number[];
+}
+const spanMemo: Memo = { keys: [], order: [] };
+const eventMemo: Memo = { keys: [], order: [] };
 
 function collect(value: MetadataValue, key: string): void {
   keys[count] = key;
@@ -31,12 +36,13 @@ function collect(value: MetadataValue, key: string): void {
 }
 
 /** The order (indices into keys/values) sorting the collected keys, stable. */
-function order(): number[] {
+function order(memo: Memo): number[] {
   const n = count;
-  if (memoKeys.length === n) {
+  const last = memo.keys;
+  if (last.length === n) {
     let i = 0;
-    while (i < n && keys[i] === memoKeys[i]) i++;
-    if (i === n) return memoOrder;
+    while (i < n && keys[i] === last[i]) i++;
+    if (i === n) return memo.order;
   }
   const idx: number[] = new Array(n);
   for (let i = 0; i < n; i++) idx[i] = i;
@@ -50,8 +56,8 @@ function order(): number[] {
     }
     idx[j + 1] = x;
   }
-  memoKeys = keys.slice(0, n);
-  memoOrder = idx;
+  memo.keys = keys.slice(0, n);
+  memo.order = idx;
   return idx;
 }
 
@@ -309,7 +315,7 @@ function span(p: number, s: Span): number {
   if (n > 0) {
     buf[p] = 0x19; // 10: tags
     p = listHeader(p + 1, n);
-    p = sortedTags(p, order(), n);
+    p = sortedTags(p, order(spanMemo), n);
     if (events.length > 0) {
       room(p, SLACK);
       buf[p++] = 0x19; // 11: logs (delta 1)
@@ -330,15 +336,7 @@ function span(p: number, s: Span): number {
       const m = count;
       p = listHeader(p + 1, m + 1);
       p = tag(p, "event", e.message);
-      if (m > 0) {
-        // Sorted without disturbing the span-level memo.
-        const saveKeys = memoKeys;
-        const saveOrder = memoOrder;
-        const idx = order();
-        memoKeys = saveKeys;
-        memoOrder = saveOrder;
-        p = sortedTags(p, idx, m);
-      }
+      if (m > 0) p = sortedTags(p, order(eventMemo), m);
       room(p, 1);
       buf[p++] = 0; // Log stop
     }
