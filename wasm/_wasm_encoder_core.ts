@@ -34,6 +34,7 @@ export interface EncoderExports {
   memory: WebAssembly.Memory;
   heapBase(): number;
   encode(stage: number, count: number, ends: number, out: number): number;
+  encodeTag(stage: number, out: number): number;
 }
 
 const PAGE = 65536;
@@ -51,6 +52,12 @@ const SLOTS = 256;
 const ASCII_LOOP_MAX = 48;
 /** Up to this many UTF-16 units, inline strings are tried as ASCII, four a word (measured). */
 const INLINE_ASCII_MAX = 64;
+/** Tag positions per span whose last tag is remembered (whole-tag interning). */
+const TAG_SLOTS = 256;
+/** A staged tag longer than this (words) is never interned whole. */
+const TAG_INTERN_MAX_WORDS = 64;
+/** The first word of a whole-tag reference: this | byte length. */
+const TAG_REF = 0x80000000 | 0;
 /** Stage words guaranteed free after `room(p)`: enough for any fixed run of writes. */
 const ROOM = 32;
 
@@ -100,6 +107,17 @@ export function createWasmEncoderCore(x: EncoderExports): WasmEncoderCore {
   const slotEntry0 = new Int32Array(SLOTS).fill(-1);
   const slotEntry1 = new Int32Array(SLOTS).fill(-1);
 
+  // Per tag position (the i-th tag of a span's sorted metadata, then of its events' fields):
+  // the last key and value there, and the intern entry of that whole tag (-1: none yet).
+  const tagKey: (string | undefined)[] = new Array(TAG_SLOTS).fill(undefined);
+  const tagValue: unknown[] = new Array(TAG_SLOTS).fill(undefined);
+  const tagEntry = new Int32Array(TAG_SLOTS).fill(-1);
+  /** The tag position of the next tag in the current span. */
+  let tagSlot = 0;
+  // The same for the tags of Jaeger spans (encodeSpans): the last tag's fields at a position.
+  const jTags: JaegerTagMemo[] = [];
+  for (let i = 0; i < TAG_SLOTS; i++) jTags.push(newJaegerTagMemo());
+
   /** Interned bytes referenced by this call (they add to the output bound). */
   let refBytes = 0;
   /** The string slot of the next string in the current span. */
@@ -139,6 +157,10 @@ export function createWasmEncoderCore(x: EncoderExports): WasmEncoderCore {
     slotStr1.fill(undefined);
     slotEntry0.fill(-1);
     slotEntry1.fill(-1);
+    tagKey.fill(undefined);
+    tagValue.fill(undefined);
+    tagEntry.fill(-1);
+    for (let i = 0; i < TAG_SLOTS; i++) jTags[i] = newJaegerTagMemo();
   }
 
   /** Stages an i64 as (hi, lo) at word `p`; returns the next word. */
@@ -312,7 +334,44 @@ export function createWasmEncoderCore(x: EncoderExports): WasmEncoderCore {
     vBinary: Uint8Array | undefined,
   ): number {
     room(p);
-    p = key(p, k);
+    // A tag equal to the one at its position in the previous span (same key and fields, no
+    // binary, no i64 object) is staged as a reference to its bytes, encoded once.
+    const t = tagSlot++;
+    if (t < TAG_SLOTS && vBinary == null && typeof vLong !== "object") {
+      const c = jTags[t]!;
+      if (
+        k === c.key && vType === c.vType && vStr === c.vStr && vBool === c.vBool &&
+        vLong === c.vLong && vDouble === c.vDouble &&
+        (typeof vDouble !== "number" || Object.is(vDouble, c.vDouble))
+      ) {
+        if (c.entry >= 0) return tagRef(p, c.entry);
+        const end = jaegerTagBody(key(p, k), vType, vStr, vDouble, vBool, vLong, vBinary);
+        const e = internTag(p, end);
+        if (e < 0) return end;
+        c.entry = e;
+        return tagRef(p, e);
+      }
+      c.key = k;
+      c.vType = vType;
+      c.vStr = vStr;
+      c.vDouble = vDouble;
+      c.vBool = vBool;
+      c.vLong = vLong;
+      c.entry = -1;
+    }
+    return jaegerTagBody(key(p, k), vType, vStr, vDouble, vBool, vLong, vBinary);
+  }
+
+  /** A tag after its key: type, field mask and values. */
+  function jaegerTagBody(
+    p: number,
+    vType: number,
+    vStr: string | undefined,
+    vDouble: number | undefined,
+    vBool: boolean | undefined,
+    vLong: number | bigint | I64Parts | undefined,
+    vBinary: Uint8Array | undefined,
+  ): number {
     let mask = 0;
     if (vStr != null) mask = 1;
     if (vDouble != null) mask |= 2;
@@ -383,6 +442,7 @@ export function createWasmEncoderCore(x: EncoderExports): WasmEncoderCore {
   function span(p: number, s: JaegerSpan): number {
     room(p);
     slot = 0;
+    tagSlot = 0;
     p = i64(p, s.traceIdLow);
     p = i64(p, s.traceIdHigh);
     p = i64(p, s.spanId);
@@ -538,9 +598,65 @@ export function createWasmEncoderCore(x: EncoderExports): WasmEncoderCore {
     const order = sortByKey(n, cache);
     for (let i = 0; i < n; i++) {
       const j = order[i]!;
-      p = metaTag(p, metaKeys[j]!, metaValues[j]!);
+      p = cachedTag(p, metaKeys[j]!, metaValues[j]!);
     }
     return p;
+  }
+
+  /**
+   * Whether the metadata values `a` and `b` are sure to make the same tag bytes: equal
+   * primitives (NaN never is), or Floats of the same number (and sign of zero). Other objects
+   * (exported as their `String()`) never are.
+   */
+  function sameValue(a: MetadataValue, b: unknown): boolean {
+    if (a === b) return typeof a !== "object" || a === null ? a !== null && a !== undefined : false;
+    return a instanceof Float && b instanceof Float && a.value === b.value &&
+      Object.is(a.value, b.value);
+  }
+
+  /**
+   * Stages a metadata entry as a tag; a tag that repeats at its position (same key, same value,
+   * as in the previous span) is encoded once into the intern arena and from then on staged as
+   * a reference to its bytes.
+   */
+  function cachedTag(p: number, k: string, v: MetadataValue): number {
+    const t = tagSlot++;
+    if (t >= TAG_SLOTS) return metaTag(p, k, v);
+    if (k === tagKey[t] && sameValue(v, tagValue[t])) {
+      let e = tagEntry[t]!;
+      if (e >= 0) return tagRef(p, e);
+      const end = metaTag(p, k, v);
+      e = internTag(p, end);
+      if (e < 0) return end;
+      tagEntry[t] = e;
+      return tagRef(p, e);
+    }
+    tagKey[t] = k;
+    tagValue[t] = v;
+    tagEntry[t] = -1;
+    return metaTag(p, k, v);
+  }
+
+  function tagRef(p: number, e: number): number {
+    const len = entryLen[e]!;
+    i32[p] = TAG_REF | len;
+    i32[p + 1] = entryAddr[e]!;
+    refBytes += len;
+    return p + 2;
+  }
+
+  /** Encodes the tag staged at words [p, end) into the intern arena; -1 when it cannot. */
+  function internTag(p: number, end: number): number {
+    if (end - p > TAG_INTERN_MAX_WORDS || entries >= INTERN_MAX_ENTRIES) return -1;
+    // Bytes <= 2 x staged + referenced interned strings (each <= 3 x INTERN_MAX_CHARS).
+    const at = internTop;
+    if (at + 8 * (end - p) + 6 * INTERN_MAX_CHARS + 64 > internEnd) return -1;
+    const n = x.encodeTag(p << 2, at) - at;
+    const e = entries++;
+    entryAddr[e] = at;
+    entryLen[e] = n;
+    internTop = at + n;
+    return e;
   }
 
   function micros(t: number | undefined): number {
@@ -550,6 +666,7 @@ export function createWasmEncoderCore(x: EncoderExports): WasmEncoderCore {
   function traceSpan(p: number, s: Span): number {
     room(p);
     slot = 0;
+    tagSlot = 0;
     const ctx = s.ctx;
     const t = ctx.traceId;
     i32[p] = t.w2;
@@ -634,10 +751,7 @@ export function createWasmEncoderCore(x: EncoderExports): WasmEncoderCore {
         p = i64(p, micros(ev.time));
         const n = collect(ev.metadata, 0);
         i32[p] = n + 1;
-        p = key(p + 1, "event");
-        i32[p] = 0;
-        i32[p + 1] = 1;
-        p = value(p + 2, ev.message);
+        p = cachedTag(p + 1, "event", ev.message);
         p = sortedTags(p, n, eventSort);
       }
     } else {
@@ -682,6 +796,29 @@ interface SortCache {
   n: number;
   keys: string[];
   order: Int32Array;
+}
+
+/** The fields of the last Jaeger tag seen at one position, and its intern entry. */
+interface JaegerTagMemo {
+  key: string | undefined;
+  vType: number;
+  vStr: string | undefined;
+  vDouble: number | undefined;
+  vBool: boolean | undefined;
+  vLong: number | bigint | undefined;
+  entry: number;
+}
+
+function newJaegerTagMemo(): JaegerTagMemo {
+  return {
+    key: undefined,
+    vType: 0,
+    vStr: undefined,
+    vDouble: undefined,
+    vBool: undefined,
+    vLong: undefined,
+    entry: -1,
+  };
 }
 
 /** Key lists longer than this are sorted every time. */

@@ -17,6 +17,8 @@
 //   tag    := STR key, i32 vType, i32 mask, [STR vStr] (mask & 1), [F64 vDouble] (mask & 2),
 //             [I64 vLong] (mask & 8), [STR vBinary] (mask & 16); mask & 4: vBool present,
 //             mask & 32: its value is true
+//           | i32 (0x80000000 | n), u32 address of the n bytes of a whole Tag struct encoded
+//             before (an interned tag; n < 65536)
 //   COUNT  := i32 element count, or -1 when the optional list is absent
 //   F64    := the double's 8 bytes, little-endian (two words)
 //   STR    := i32 n >= 0, then n bytes inline, padded to a word boundary (padding never reaches the output)
@@ -34,6 +36,9 @@ const T_DOUBLE: u32 = 7;
 const T_BINARY: u32 = 8;
 const T_LIST: u32 = 9;
 const T_STRUCT: u32 = 12;
+
+/** A tag's first word below this is a whole-tag reference: (word & 0xffff) bytes at the next word. */
+const TAG_REF_BELOW: i32 = -65536;
 
 /** The first free address after the module's own data and stack. */
 export function heapBase(): usize {
@@ -155,6 +160,14 @@ function str(out: usize): usize {
 
 /** Writes a `jaeger.Tag` struct from the stage. */
 function tag(out: usize): usize {
+  const w = <i32>load<u32>(rp);
+  if (w < TAG_REF_BELOW) {
+    // A whole tag encoded before (an interned tag): copy its bytes.
+    const n = <usize>(w & 0xffff);
+    copy(out, <usize>load<u32>(rp, 4), n);
+    rp += 8;
+    return out + n;
+  }
   out = putByte(out, (1 << 4) | T_BINARY);
   out = str(out);
   out = putByte(out, (1 << 4) | T_I32);
@@ -252,6 +265,16 @@ function span(out: usize): usize {
     }
   }
   return putByte(out, 0);
+}
+
+/**
+ * Encodes one staged tag at address `stage` into address `out` (to intern a whole tag).
+ *
+ * @returns the address just past the tag's bytes.
+ */
+export function encodeTag(stage: usize, out: usize): usize {
+  rp = stage;
+  return tag(out);
 }
 
 /**
