@@ -76,11 +76,28 @@ export interface WasmEncoderCore {
   encodeSpans(spans: readonly JaegerSpan[]): EncodedSpans;
   /** The same bytes as `encodeSpans(spans.map(spanToJaeger))`, without making Jaeger spans. */
   encodeTraceSpans(spans: readonly Span[]): EncodedSpans;
+  /** `spans[from..to)` as {@linkcode WriteTraceSpans} says: a span that throws is skipped. */
+  writeTraceSpans: WriteTraceSpans;
   /** The WASM memory's size in bytes. */
   memoryBytes(): number;
   /** The intern table: entries, bytes used, and how many times it was cleared. */
   internStats(): { entries: number; bytes: number; resets: number };
 }
+
+/**
+ * Writes `spans[from..to)` as compact `Span` structs into one byte view: span `k` of the
+ * `written` ones is `bytes[starts[k]..ends[k])` and came from `spans[which[k]]`; a span that
+ * cannot be encoded is passed to `onError` and skipped. The view is valid until the next call.
+ */
+export type WriteTraceSpans = (
+  spans: readonly Span[],
+  from: number,
+  to: number,
+  starts: number[],
+  ends: number[],
+  which: number[],
+  onError: (error: unknown) => void,
+) => { bytes: Uint8Array; written: number };
 
 /** Makes the encoder over one instance of the module. */
 export function createWasmEncoderCore(x: EncoderExports): WasmEncoderCore {
@@ -782,8 +799,51 @@ export function createWasmEncoderCore(x: EncoderExports): WasmEncoderCore {
     };
   }
 
+  function writeTraceSpans(
+    spans: readonly Span[],
+    from: number,
+    to: number,
+    starts: number[],
+    ends: number[],
+    which: number[],
+    onError: (error: unknown) => void,
+  ): { bytes: Uint8Array; written: number } {
+    if (entries >= INTERN_MAX_ENTRIES || internTop > internEnd - 1024) resetIntern();
+    const n = Math.max(0, to - from);
+    const endsBase = internEnd + SLACK;
+    const stageBase = align(endsBase + 4 * n + SLACK, 8);
+    ensureBytes(stageBase + 4096);
+    refBytes = 0;
+    let p = stageBase >> 2;
+    let k = 0;
+    for (let i = from; i < to; i++) {
+      try {
+        p = traceSpan(p, spans[i]!); // on a throw, p stays: the partial stage is overwritten
+        which[k++] = i;
+      } catch (e) {
+        onError(e);
+      }
+    }
+    const stageEnd = p << 2;
+    const outBase = align(stageEnd + SLACK, 8);
+    ensureBytes(outBase + 2 * (stageEnd - stageBase) + refBytes + 16 * k + 64);
+    const outEnd = encode(stageBase, k, endsBase, outBase);
+    refresh();
+    const e32 = i32;
+    const base = endsBase >> 2;
+    let start = 0;
+    for (let j = 0; j < k; j++) {
+      const end = e32[base + j]!;
+      starts[j] = start;
+      ends[j] = end;
+      start = end;
+    }
+    return { bytes: u8.subarray(outBase, outEnd), written: k };
+  }
+
   ensureBytes(internEnd + SLACK + 64 * 1024);
   return {
+    writeTraceSpans,
     encodeSpans: (spans) => run(spans, span),
     encodeTraceSpans: (spans) => run(spans, traceSpan),
     memoryBytes: () => memory.buffer.byteLength,

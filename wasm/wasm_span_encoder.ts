@@ -162,6 +162,76 @@ function encodeSpans(spans: readonly JaegerSpan[]): EncodedSpans {
   return jsSpanEncoder.encodeSpans(spans);
 }
 
+/** The fallback of writeTraceSpans: spanToJaeger then the "js" backend, span by span on errors. */
+function writeTraceSpansJs(
+  spans: readonly Span[],
+  from: number,
+  to: number,
+  starts: number[],
+  ends: number[],
+  which: number[],
+  onError: (error: unknown) => void,
+): { bytes: Uint8Array; written: number } {
+  const converted: JaegerSpan[] = [];
+  const index: number[] = [];
+  for (let i = from; i < to; i++) {
+    try {
+      converted.push(spanToJaeger(spans[i]!));
+      index.push(i);
+    } catch (e) {
+      onError(e);
+    }
+  }
+  try {
+    const { bytes, ends: e } = jsSpanEncoder.encodeSpans(converted);
+    let start = 0;
+    for (let k = 0; k < converted.length; k++) {
+      starts[k] = start;
+      ends[k] = start = e[k]!;
+      which[k] = index[k]!;
+    }
+    return { bytes, written: converted.length };
+  } catch {
+    // Some span cannot be encoded: one at a time, into one buffer.
+    const parts: Uint8Array[] = [];
+    let total = 0;
+    for (let k = 0; k < converted.length; k++) {
+      try {
+        const bytes = jsSpanEncoder.encodeSpans([converted[k]!]).bytes.slice();
+        starts[parts.length] = total;
+        total += bytes.length;
+        ends[parts.length] = total;
+        which[parts.length] = index[k]!;
+        parts.push(bytes);
+      } catch (e) {
+        onError(e);
+      }
+    }
+    const bytes = new Uint8Array(total);
+    let at = 0;
+    for (const part of parts) {
+      bytes.set(part, at);
+      at += part.length;
+    }
+    return { bytes, written: parts.length };
+  }
+}
+
+function writeTraceSpans(
+  spans: readonly Span[],
+  from: number,
+  to: number,
+  starts: number[],
+  ends: number[],
+  which: number[],
+  onError: (error: unknown) => void,
+): { bytes: Uint8Array; written: number } {
+  if (core !== undefined || ready()) {
+    return core!.writeTraceSpans(spans, from, to, starts, ends, which, onError);
+  }
+  return writeTraceSpansJs(spans, from, to, starts, ends, which, onError);
+}
+
 function encodeTraceSpans(spans: readonly Span[]): EncodedSpans {
   if (core !== undefined || ready()) return core!.encodeTraceSpans(spans);
   return jsSpanEncoder.encodeSpans(spans.map(spanToJaeger));
@@ -188,6 +258,31 @@ export interface WasmSpanEncoderBackend extends SpanEncoderBackend {
    * @returns Their bytes and end offsets, a view valid until the next call.
    */
   encodeTraceSpans(spans: readonly Span[]): EncodedSpans;
+  /**
+   * Encodes `spans[from..to)` (the batch encoder's chunked fast path): the `written` spans it
+   * could encode go into one byte view, span `k` being `bytes[starts[k]..ends[k])` from
+   * `spans[which[k]]`; a span that cannot be encoded (a time beyond the i64 range) goes to
+   * `onError` and is skipped. The bytes are those of `spanToJaeger` then `"js"`; the view is
+   * valid until the next call.
+   *
+   * @param spans Finished spans.
+   * @param from The first index.
+   * @param to The index past the last.
+   * @param starts Filled with each written span's start offset.
+   * @param ends Filled with each written span's end offset.
+   * @param which Filled with each written span's index in `spans`.
+   * @param onError Called with the error of each span skipped.
+   * @returns The bytes and how many spans were written.
+   */
+  writeTraceSpans(
+    spans: readonly Span[],
+    from: number,
+    to: number,
+    starts: number[],
+    ends: number[],
+    which: number[],
+    onError: (error: unknown) => void,
+  ): { bytes: Uint8Array; written: number };
 }
 
 /**
@@ -223,4 +318,5 @@ export const wasmSpanEncoder: WasmSpanEncoderBackend = {
   name: "wasm",
   encodeSpans,
   encodeTraceSpans,
+  writeTraceSpans,
 };

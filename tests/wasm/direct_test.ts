@@ -82,3 +82,49 @@ Deno.test("wasm direct: a time beyond the i64 range throws RangeError, as spanTo
   span.start = 1_000;
   assertSame([span], "after the throw");
 });
+
+Deno.test("wasm direct: writeTraceSpans writes ranges, skipping (and reporting) bad spans", () => {
+  const r = new Rng(0xc4c4);
+  const starts: number[] = [];
+  const ends: number[] = [];
+  const which: number[] = [];
+  for (let round = 0; round < 300; round++) {
+    const spans: Span[] = [];
+    const n = r.int(70);
+    for (let i = 0; i < n; i++) {
+      const s = randomTraceSpan(r);
+      if (r.chance(0.05)) s.start = 2 ** 64; // beyond i64: cannot be encoded
+      spans.push(s);
+    }
+    const from = r.int(n + 1);
+    const to = from + r.int(n - from + 1);
+    const errors: unknown[] = [];
+    const { bytes, written } = wasmSpanEncoder.writeTraceSpans(
+      spans,
+      from,
+      to,
+      starts,
+      ends,
+      which,
+      (e) => errors.push(e),
+    );
+    const copy = bytes.slice();
+    let expectWritten = 0;
+    for (let i = from; i < to; i++) {
+      let expected: Uint8Array | undefined;
+      try {
+        expected = reference([spans[i]!]);
+      } catch {
+        expected = undefined;
+      }
+      if (expected === undefined) continue;
+      const k = expectWritten++;
+      assert.equal(which[k], i, `round ${round}: span ${k} comes from ${i}`);
+      const actual = copy.subarray(starts[k]!, ends[k]!);
+      assert.ok(Buffer.compare(actual, expected) === 0, `round ${round}: span ${i} bytes`);
+    }
+    assert.equal(written, expectWritten, `round ${round}: written`);
+    assert.equal(errors.length, to - from - written, `round ${round}: errors reported`);
+    assert.ok(errors.every((e) => e instanceof RangeError));
+  }
+});

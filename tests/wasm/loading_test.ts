@@ -46,6 +46,16 @@ async function run(setup: string, callInit: boolean): Promise<Outcome> {
       const c = w.wasmSpanEncoder.encodeTraceSpans([span]).bytes.slice();
       const d = jsSpanEncoder.encodeSpans([spanToJaeger(span)]).bytes;
       same &&= c.length === d.length && c.every((x, j) => x === d[j]);
+      // writeTraceSpans skips a span that cannot be encoded and reports it
+      const bad = Span.root("bad");
+      bad.start = 2 ** 64;
+      const errors = [];
+      const starts = [], ends = [], which = [];
+      const out = w.wasmSpanEncoder.writeTraceSpans(
+        [span, bad, span], 0, 3, starts, ends, which, (e) => errors.push(e),
+      );
+      same &&= out.written === 2 && errors.length === 1 && which.join() === "0,2" &&
+        out.bytes.subarray(starts[1], ends[1]).every((x, j) => x === d[j]);
     }
     console.log(JSON.stringify({ stateBefore, init, state: w.wasmSpanEncoderState(), same, warnings }));
   `;
