@@ -36,6 +36,8 @@ export const MIN_PACKET_SIZE = 256;
 export const MAX_PACKET_SIZE = 65507;
 /** The tag added to a span that was trimmed to fit a packet (a `BOOL`, `true`). */
 export const TRIMMED_TAG = "spanwire.trimmed";
+/** The size of the buffers packets are assembled in (each packet is a view of one). */
+const SLAB_BYTES = 1 << 20;
 /** Spans converted and encoded at a time. */
 const CHUNK = 64;
 /** Trimming never shortens a string or binary value below this many bytes. */
@@ -174,6 +176,9 @@ function valueLength(t: JaegerTag): number {
  * followed by `jsSpanEncoder`, at a fraction of the cost. Other backends get Jaeger spans, 64 at a
  * time.
  *
+ * Packets are views into buffers of 1 MiB shared by consecutive packets (one allocation for
+ * many packets): send them, copy them to keep them long, do not write into them.
+ *
  * Use {@linkcode BatchEncoder.encode} for "these spans, now, all of them", or
  * {@linkcode BatchEncoder.add} and {@linkcode BatchEncoder.flush} to keep filling a packet
  * across calls (what `AsyncExporter` does).
@@ -223,7 +228,13 @@ export class BatchEncoder {
   #frameBase = 0;
   /** Whether the "js" backend's fused path (Span straight to bytes) is in use. */
   #fused: boolean;
-  #pending: Uint8Array;
+  // Packets are assembled in large slabs and handed out as views of them: one allocation for
+  // many packets. The open packet's span bytes start at #spansAt.
+  #slab: Uint8Array = new Uint8Array(0);
+  #slabPos = 0;
+  #spansAt = 0;
+  #prefix: Uint8Array = new Uint8Array(0);
+  #suffix: Uint8Array = new Uint8Array(0);
   #pendingBytes = 0;
   #pendingSpans = 0;
 
@@ -254,7 +265,6 @@ export class BatchEncoder {
         `Cannot make BatchEncoder: maxPacketSize ${max} leaves no room for spans beside the process (${this.#processBytes.length} bytes)`,
       );
     }
-    this.#pending = new Uint8Array(max);
     const warn = options.warn;
     this.#warning = new RateLimitedWarning(warn ?? ((m: string) => console.warn(m)));
   }
@@ -479,15 +489,57 @@ export class BatchEncoder {
   #close(out: EncodedPacket[]): void {
     const frame = this.#frame;
     if (frame === undefined) return;
-    const bytes = assembleEmitBatch(
-      frame,
-      [this.#pending.subarray(0, this.#pendingBytes)],
-      this.#pendingSpans,
-    );
-    out.push({ bytes, spans: this.#pendingSpans, seqNo: frame.seqNo as number });
+    // The packet is assembled in place around its span bytes: the list header (1 to 3 bytes)
+    // and the frame's prefix end right where the spans start, the suffix follows them.
+    const slab = this.#slab;
+    const n = this.#pendingSpans;
+    const spansAt = this.#spansAt;
+    const prefix = this.#prefix;
+    const headerBytes = n < 15 ? 1 : 1 + varint32Size(n);
+    const start = spansAt - headerBytes - prefix.length;
+    slab.set(prefix, start);
+    let h = spansAt - headerBytes;
+    if (n < 15) {
+      slab[h] = (n << 4) | 0x0c;
+    } else {
+      slab[h++] = 0xfc;
+      let v = n;
+      while (v >= 0x80) {
+        slab[h++] = (v & 0x7f) | 0x80;
+        v >>>= 7;
+      }
+      slab[h] = v;
+    }
+    let end = spansAt + this.#pendingBytes;
+    slab.set(this.#suffix, end);
+    end += this.#suffix.length;
+    out.push({ bytes: slab.subarray(start, end), spans: n, seqNo: frame.seqNo as number });
+    this.#slabPos = end;
     this.#frame = undefined;
     this.#pendingBytes = 0;
     this.#pendingSpans = 0;
+  }
+
+  /** Opens a packet: fixes its frame and reserves its room in the slab. */
+  #open(): void {
+    const frame = this.#freshFrame();
+    this.#frame = frame;
+    this.#frameBase = emitBatchOverhead(frame, 0);
+    this.#nextSeqNo++;
+    // The frame's bytes before and after the span list, read off the codec's own messages:
+    // the list headers of 0 spans (0x0c) and of 15 (0xfc 0x0f) start where the prefix ends.
+    const empty = assembleEmitBatch(frame, [], 0);
+    const fifteen = assembleEmitBatch(frame, [], 15);
+    let prefixLength = 0;
+    while (empty[prefixLength] === fifteen[prefixLength]) prefixLength++;
+    this.#prefix = empty.subarray(0, prefixLength);
+    this.#suffix = empty.subarray(prefixLength + 1);
+    const room = this.maxPacketSize + 3;
+    if (this.#slab.length - this.#slabPos < room) {
+      this.#slab = new Uint8Array(Math.max(SLAB_BYTES, room));
+      this.#slabPos = 0;
+    }
+    this.#spansAt = this.#slabPos + prefixLength + 3;
   }
 
   /** Puts one encoded span (known to fit a packet on its own) into the open packet. */
@@ -500,13 +552,8 @@ export class BatchEncoder {
       const overhead = this.#frameBase + (k < 15 ? 0 : varint32Size(k));
       if (overhead + this.#pendingBytes + size > this.maxPacketSize) this.#close(out);
     }
-    if (this.#frame === undefined) {
-      const frame = this.#freshFrame();
-      this.#frame = frame;
-      this.#frameBase = emitBatchOverhead(frame, 0);
-      this.#nextSeqNo++;
-    }
-    this.#pending.set(bytes.subarray(start, end), this.#pendingBytes);
+    if (this.#frame === undefined) this.#open();
+    this.#slab.set(bytes.subarray(start, end), this.#spansAt + this.#pendingBytes);
     this.#pendingBytes += size;
     this.#pendingSpans++;
   }
