@@ -15,6 +15,9 @@ import UDPSenderModule from "npm:jaeger-client@3.19.0/dist/src/reporters/udp_sen
 import { BatchEncoder } from "../exporters/jaeger/batch_encoder.ts";
 import { decodeEmitBatch } from "../exporters/jaeger/decode_emit_batch.ts";
 import { spanToJaeger } from "../exporters/jaeger/span_to_jaeger.ts";
+import { jsSpanEncoder } from "../exporters/jaeger/js_span_encoder.ts";
+import { writeSpans } from "../exporters/jaeger/_span_writer.ts";
+import { wasmSpanEncoder } from "../wasm/mod.ts";
 import { makeStandardSpans } from "./standard_span.ts";
 import {
   apacheThriftEncoder,
@@ -80,4 +83,39 @@ Deno.bench({ name: "Apache Thrift TCompactProtocol (npm thrift)", group }, () =>
 
 Deno.bench({ name: "jaeger-client UDPSender (thriftrw, binary)", group }, () => {
   jc.encode();
+});
+
+// The span encoders alone, without packing: our Span model straight to compact `Span` structs,
+// 64 spans a call as the BatchEncoder drives them ("js": its fused writer; "wasm":
+// wasmSpanEncoder.writeTraceSpans, the same contract), and from Jaeger spans made beforehand
+// (the SpanEncoderBackend.encodeSpans seam).
+const spanGroup = "10,000 standard spans to Span structs (no packets)";
+const jaegerSpans = spans.map(spanToJaeger);
+const chunkStarts: number[] = [];
+const chunkEnds: number[] = [];
+const chunkWhich: number[] = [];
+const ignore = (): void => {};
+Deno.bench({ name: "Span -> bytes, js (fused writer)", group: spanGroup, baseline: true }, () => {
+  for (let i = 0; i < COUNT; i += 64) {
+    writeSpans(spans, i, Math.min(COUNT, i + 64), chunkStarts, chunkEnds, chunkWhich, ignore);
+  }
+});
+Deno.bench({ name: "Span -> bytes, wasm (writeTraceSpans)", group: spanGroup }, () => {
+  for (let i = 0; i < COUNT; i += 64) {
+    wasmSpanEncoder.writeTraceSpans(
+      spans,
+      i,
+      Math.min(COUNT, i + 64),
+      chunkStarts,
+      chunkEnds,
+      chunkWhich,
+      ignore,
+    );
+  }
+});
+Deno.bench({ name: "JaegerSpan -> bytes, js (encodeSpans)", group: spanGroup }, () => {
+  jsSpanEncoder.encodeSpans(jaegerSpans);
+});
+Deno.bench({ name: "JaegerSpan -> bytes, wasm (encodeSpans)", group: spanGroup }, () => {
+  wasmSpanEncoder.encodeSpans(jaegerSpans);
 });
