@@ -25,9 +25,17 @@ let count = 0;
 interface Memo {
   keys: string[];
   order: number[];
+  /** Per sorted slot: the value last written there, and its whole Tag's bytes if kept. */
+  last: MetadataValue[];
+  bytes: (Uint8Array | undefined)[];
+  /** Per slot: whether the value changed last time (such a slot is not kept). */
+  changed: boolean[];
 }
-const spanMemo: Memo = { keys: [], order: [] };
-const eventMemo: Memo = { keys: [], order: [] };
+function memo(): Memo {
+  return { keys: [], order: [], last: [], bytes: [], changed: [] };
+}
+const spanMemo: Memo = memo();
+const eventMemo: Memo = memo();
 
 function collect(value: MetadataValue, key: string): void {
   keys[count] = key;
@@ -58,6 +66,9 @@ function order(memo: Memo): number[] {
   }
   memo.keys = keys.slice(0, n);
   memo.order = idx;
+  memo.last = new Array(n);
+  memo.bytes = new Array(n);
+  memo.changed = new Array(n).fill(false);
   return idx;
 }
 
@@ -232,11 +243,38 @@ function tag(p: number, key: string, value: MetadataValue): number {
   return p + 1;
 }
 
-/** The collected metadata, sorted by key, as tags; `idx` is the sorted order. */
-function sortedTags(p: number, idx: number[], n: number): number {
+/**
+ * The collected metadata, sorted by key, as tags. A slot whose value is the one written there
+ * for the previous span of the same keys gets that Tag's bytes again: spans repeat most of their
+ * values (a method, a status code, a component), and copying beats re-encoding. A slot whose
+ * value keeps changing is simply encoded.
+ */
+function sortedTags(p: number, m: Memo, n: number): number {
+  const idx = order(m);
+  const last = m.last;
+  const cached = m.bytes;
+  const changed = m.changed;
   for (let i = 0; i < n; i++) {
     const j = idx[i]!;
-    p = tag(p, keys[j]!, values[j]!);
+    const value = values[j]!;
+    const bytes = cached[i];
+    if (bytes !== undefined && last[i] === value && typeof value !== "object") {
+      const len = bytes.length;
+      if (p + len + SLACK > buf.length) grow(p + len + SLACK, p);
+      const b = buf;
+      for (let k = 0; k < len; k++) b[p + k] = bytes[k]!;
+      p += len;
+      continue;
+    }
+    const start = p;
+    p = tag(p, keys[j]!, value);
+    if (typeof value === "object") continue; // compared by identity: not worth keeping
+    // Keep the bytes unless the value changed twice in a row (a value that differs in every
+    // span, such as a request target, is not copied out for nothing).
+    const same = last[i] === value;
+    cached[i] = same || !changed[i] ? buf.slice(start, p) : undefined;
+    changed[i] = !same;
+    last[i] = value;
   }
   return p;
 }
@@ -315,7 +353,7 @@ function span(p: number, s: Span): number {
   if (n > 0) {
     buf[p] = 0x19; // 10: tags
     p = listHeader(p + 1, n);
-    p = sortedTags(p, order(spanMemo), n);
+    p = sortedTags(p, spanMemo, n);
     if (events.length > 0) {
       room(p, SLACK);
       buf[p++] = 0x19; // 11: logs (delta 1)
@@ -336,7 +374,7 @@ function span(p: number, s: Span): number {
       const m = count;
       p = listHeader(p + 1, m + 1);
       p = tag(p, "event", e.message);
-      if (m > 0) p = sortedTags(p, order(eventMemo), m);
+      if (m > 0) p = sortedTags(p, eventMemo, m);
       room(p, 1);
       buf[p++] = 0; // Log stop
     }

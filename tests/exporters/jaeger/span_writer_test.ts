@@ -177,3 +177,18 @@ Deno.test("BatchEncoder: the fused js path and the wasm backend make the same pa
   const count = a.reduce((n, p) => n + decodeEmitBatch(p).batch.spans.length, 0);
   assert.equal(count, spans.length);
 });
+
+Deno.test("span writer: repeated and changing values in the same slots", () => {
+  // The same keys span after span, values repeating, changing, changing again, coming back.
+  const seq: MetadataValue[] = ["a", "a", "b", "c", "c", "c", 1, 1, 2n, 2n, true, false, "a"];
+  const spans = seq.map((v, i) => {
+    const span = Span.root("op").setMetadata("k", v).setMetadata("n", i % 3).setMetadata(
+      "f",
+      float(i % 2),
+    );
+    span.event("e", { k: v, same: "x" }, 10);
+    return span;
+  });
+  const got = fused(spans);
+  spans.forEach((s, i) => assert.deepEqual(got[i], reference(s), `span ${i}`));
+});
