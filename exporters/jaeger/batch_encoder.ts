@@ -36,6 +36,20 @@ export const MIN_PACKET_SIZE = 256;
 export const MAX_PACKET_SIZE = 65507;
 /** The tag added to a span that was trimmed to fit a packet (a `BOOL`, `true`). */
 export const TRIMMED_TAG = "spanwire.trimmed";
+/**
+ * A backend's fused path: `spans[from..to)` encoded straight from the span model (the contract
+ * of `writeSpans` in _span_writer.ts, which the "wasm" backend's `writeTraceSpans` shares).
+ */
+type WriteSpans = (
+  spans: readonly Span[],
+  from: number,
+  to: number,
+  starts: number[],
+  ends: number[],
+  which: number[],
+  onError: (error: unknown) => void,
+) => { bytes: Uint8Array; written: number };
+
 /** The size of the buffers packets are assembled in (each packet is a view of one). */
 const SLAB_BYTES = 1 << 20;
 /** Spans converted and encoded at a time. */
@@ -173,7 +187,8 @@ function valueLength(t: JaegerTag): number {
  *
  * With the `"js"` backend (the default), spans are written straight from the span model into
  * compact bytes (no Jaeger span objects in between): the same bytes as {@linkcode spanToJaeger}
- * followed by `jsSpanEncoder`, at a fraction of the cost. Other backends get Jaeger spans, 64 at a
+ * followed by `jsSpanEncoder`, at a fraction of the cost. A backend with a `writeTraceSpans`
+ * method (the `"wasm"` one) is used the same way; other backends get Jaeger spans, 64 at a
  * time.
  *
  * Packets are views into buffers of 1 MiB shared by consecutive packets (one allocation for
@@ -226,8 +241,8 @@ export class BatchEncoder {
   // The open packet: its frame (fixed when it opened) and its span bytes so far.
   #frame: EmitBatchFrame | undefined = undefined;
   #frameBase = 0;
-  /** Whether the "js" backend's fused path (Span straight to bytes) is in use. */
-  #fused: boolean;
+  /** The fused path (Span straight to bytes) of the backend, if it has one. */
+  #writeSpans: WriteSpans | undefined;
   // Packets are assembled in large slabs and handed out as views of them: one allocation for
   // many packets. The open packet's span bytes start at #spansAt.
   #slab: Uint8Array = new Uint8Array(0);
@@ -257,7 +272,12 @@ export class BatchEncoder {
     }
     this.maxPacketSize = max;
     this.backend = resolveBackend(options.backend);
-    this.#fused = this.backend === jsSpanEncoder;
+    const backend = this.backend as SpanEncoderBackend & { writeTraceSpans?: WriteSpans };
+    this.#writeSpans = backend === jsSpanEncoder
+      ? writeSpans
+      : typeof backend.writeTraceSpans === "function"
+      ? backend.writeTraceSpans.bind(backend)
+      : undefined;
     this.process = processToJaeger(options.serviceName, options.tags, options.hostname);
     this.#processBytes = encodeProcess(this.process);
     if (emitBatchOverhead(this.#freshFrame(), 1) + 64 > max) {
@@ -318,7 +338,7 @@ export class BatchEncoder {
   add(spans: readonly Span[]): EncodedPacket[] {
     const out: EncodedPacket[] = [];
     const n = spans.length;
-    if (this.#fused) {
+    if (this.#writeSpans !== undefined) {
       this.#addFused(spans, out);
       return out;
     }
@@ -597,6 +617,7 @@ export class BatchEncoder {
 
   /** The "js" fast path: spans written straight to bytes, a chunk at a time, then placed. */
   #addFused(spans: readonly Span[], out: EncodedPacket[]): void {
+    const write = this.#writeSpans!;
     const n = spans.length;
     const starts: number[] = new Array(CHUNK);
     const ends: number[] = new Array(CHUNK);
@@ -604,7 +625,7 @@ export class BatchEncoder {
     const onError = (e: unknown): void => this.#dropUnencodable(1, e);
     for (let from = 0; from < n; from += CHUNK) {
       const to = Math.min(n, from + CHUNK);
-      const { bytes, written } = writeSpans(spans, from, to, starts, ends, which, onError);
+      const { bytes, written } = write(spans, from, to, starts, ends, which, onError);
       let oversize: Span[] | undefined;
       let limit = this.#singleLimit();
       for (let k = 0; k < written; k++) {
