@@ -8,6 +8,15 @@
  * itself and an async {@linkcode initWasmSpanEncoder} for hosts that refuse synchronous
  * WebAssembly compiles.
  *
+ * How it works: JavaScript walks the spans once and writes a compact word stream straight into
+ * the module's memory (ids as 32-bit halves, never BigInt; short ASCII strings four characters
+ * a store); one call into WASM then writes every byte. Strings and whole tags that repeat from
+ * span to span are encoded once and kept in WASM memory (a bounded intern table), so the keys
+ * and most values cost no staging at all. The memory grows with the largest batch, never with
+ * the number of batches. Three entry points: `encodeSpans` (Jaeger spans, the backend seam),
+ * `encodeTraceSpans` and `writeTraceSpans` (our spans directly, without making Jaeger
+ * objects: the same bytes as `spanToJaeger` then `"js"`).
+ *
  * @example
  * ```ts
  * import { initWasmSpanEncoder, wasmSpanEncoder } from "@spanwire/trace/wasm";
