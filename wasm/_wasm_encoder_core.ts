@@ -1,6 +1,7 @@
-// The JS half of the "wasm" backend: walks the JaegerSpan objects once, writing the stage (the
-// word stream wasm/assembly/encoder.ts documents) straight into the WASM memory, then crosses
-// into WASM once for the whole batch.
+// The JS half of the "wasm" backend: walks the spans once (Jaeger spans for encodeSpans; our
+// Span model, mapped as exporters/jaeger/span_to_jaeger.ts maps it, for encodeTraceSpans and
+// writeTraceSpans), writing the stage (the word stream wasm/assembly/encoder.ts documents)
+// straight into the WASM memory, then crosses into WASM once for the whole batch.
 //
 // Memory layout (byte addresses; JS owns it, the WASM side only reads and writes where told):
 //
@@ -22,8 +23,11 @@
 // key, its value, ...) remembers its last two strings, so a repeat is found by a `===` or two;
 // keys (and operation names) are interned on first sight, values once they recur at their
 // slot, so that values that change in every span (request targets, addresses) never fill the
-// table. When a slot's string changes, a Map finds strings interned at other slots. The intern
-// table is bounded (entries and bytes) and is cleared when full at the start of a call.
+// table. When a slot's string changes, a Map finds strings interned at other slots. Whole tags
+// go the same way: a tag equal to the previous span's tag at the same position (same key, same
+// value) is encoded once by WASM into the arena and then staged as a two-word reference. The
+// intern table is bounded (entries and bytes): full, it takes nothing more during a call, and
+// it is cleared at the start of the next.
 
 import type { I64Parts, JaegerSpan, JaegerTag } from "../exporters/jaeger/thrift_model.ts";
 import type { EncodedSpans } from "../exporters/jaeger/span_encoder_backend.ts";
