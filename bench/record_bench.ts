@@ -42,23 +42,40 @@ const tracer = provider.getTracer("bench");
 let n = 0;
 const RATIO = float(0.25);
 
+function record(r: SpanRecorder, i: number): void {
+  r.setMetadata("http.method", "GET")
+    .setMetadata("http.target", standardTarget(i))
+    .setMetadata("http.status_code", 200)
+    .setMetadata("component", "trace_http")
+    .setMetadata("cached", true)
+    .setMetadata("ratio", RATIO)
+    .setMetadata("db.rows", 12345)
+    .setMetadata("peer.address", standardPeer(i))
+    .event("cache miss", { key: "partition-42" })
+    .ok();
+}
+
 Deno.bench({
-  name: "spanwire: record + export the standard span",
+  name: "spanwire: record + export the standard span (finish())",
   group: "record",
   baseline: true,
   fn(): void {
     const i = n++;
+    const r = new SpanRecorder(ours[i & (PARENTS - 1)]!.child(STANDARD_OPERATION));
+    record(r, i);
+    r.finish();
+  },
+});
+
+// The same with `using`: V8's explicit resource management costs about 0.13 µs a block by
+// itself (against a few ns for try/finally), measured in this Deno.
+Deno.bench({
+  name: "spanwire: record + export the standard span (using)",
+  group: "record",
+  fn(): void {
+    const i = n++;
     using r = new SpanRecorder(ours[i & (PARENTS - 1)]!.child(STANDARD_OPERATION));
-    r.setMetadata("http.method", "GET")
-      .setMetadata("http.target", standardTarget(i))
-      .setMetadata("http.status_code", 200)
-      .setMetadata("component", "trace_http")
-      .setMetadata("cached", true)
-      .setMetadata("ratio", RATIO)
-      .setMetadata("db.rows", 12345)
-      .setMetadata("peer.address", standardPeer(i))
-      .event("cache miss", { key: "partition-42" })
-      .ok();
+    record(r, i);
   },
 });
 
