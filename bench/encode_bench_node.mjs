@@ -2,7 +2,7 @@
 // The encode benchmark of bench/encode_bench.ts under Node, the peers' home: 10,000 standard
 // spans into 65000-byte packets, spanwire's BatchEncoder ("js" and "wasm", from the npm build)
 // against Apache Thrift's TCompactProtocol (same bytes, checked) and jaeger-client's UDP sender,
-// in one run. Prints the median time per span of each and the ratios.
+// in one run, interleaved. Prints the median time per span of each and the ratios.
 //
 // Setup (once):
 //   deno run -A scripts/build_npm.ts                      # the npm build, into npm/
@@ -67,19 +67,25 @@ const contenders = [
   ["jaeger-client UDPSender (thriftrw)", () => jc.encode()],
 ];
 
-function measure(fn) {
-  // Warm up (JIT), then time whole iterations for about SECONDS; the median is reported.
-  const warmUntil = performance.now() + SECONDS * 250;
-  do fn(); while (performance.now() < warmUntil);
-  const times = [];
-  const until = performance.now() + SECONDS * 1000;
-  do {
-    const t0 = performance.now();
-    fn();
-    times.push(performance.now() - t0);
-  } while (performance.now() < until || times.length < 5);
-  times.sort((a, b) => a - b);
-  return { median: times[times.length >> 1], runs: times.length };
+// The machine may be shared and noisy: contenders are measured in interleaved rounds (each
+// round times every contender for a slice of the time), after a warm-up of each, and the median
+// of all their timed iterations is reported.
+function warm(fn) {
+  const until = performance.now() + SECONDS * 200;
+  do fn(); while (performance.now() < until);
+}
+for (const [, fn] of contenders) warm(fn);
+const ROUNDS = 6;
+const times = contenders.map(() => []);
+for (let round = 0; round < ROUNDS; round++) {
+  contenders.forEach(([, fn], c) => {
+    const until = performance.now() + (SECONDS * 1000) / ROUNDS;
+    do {
+      const t0 = performance.now();
+      fn();
+      times[c].push(performance.now() - t0);
+    } while (performance.now() < until);
+  });
 }
 
 console.log(
@@ -87,12 +93,13 @@ console.log(
     reference.reduce((n, p) => n + p.length, 0)
   } bytes (compact, same bytes as Apache's); jaeger-client ${jcOut.packets} packets, ${jcOut.bytes} bytes (binary)`,
 );
-const results = [];
-for (const [name, fn] of contenders) {
-  const r = measure(fn);
-  results.push({ name, ...r });
+const results = contenders.map(([name], c) => {
+  const t = times[c].sort((a, b) => a - b);
+  return { name, median: t[t.length >> 1], runs: t.length };
+});
+for (const r of results) {
   console.log(
-    `${name.padEnd(36)} ${(r.median / COUNT * 1000).toFixed(3).padStart(9)} µs/span  (${
+    `${r.name.padEnd(36)} ${(r.median / COUNT * 1000).toFixed(3).padStart(9)} µs/span  (${
       r.median.toFixed(1)
     } ms per 10,000, median of ${r.runs})`,
   );

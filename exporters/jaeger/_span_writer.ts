@@ -103,19 +103,47 @@ function varint(p: number, n: number): number {
 /** The zigzag varint of the i64 (hi, lo) (two's complement halves). */
 function parts(p: number, hi: number, lo: number): number {
   const sign = hi >> 31;
-  let zh = (((hi << 1) | (lo >>> 31)) ^ sign) >>> 0;
-  let zl = ((lo << 1) ^ sign) >>> 0;
+  const zh = (((hi << 1) | (lo >>> 31)) ^ sign) >>> 0;
+  const zl = ((lo << 1) ^ sign) >>> 0;
   const b = buf;
-  while (zh !== 0) {
-    b[p++] = (zl & 0x7f) | 0x80;
-    zl = ((zl >>> 7) | (zh << 25)) >>> 0;
-    zh >>>= 7;
+  if (zh >= 0x80000) {
+    // 51 bits or more, as random ids mostly are: unrolled. A Uint8Array store keeps the low 8
+    // bits, so `x | 0x80` writes bits 0..6 of x with the continuation bit.
+    b[p] = zl | 0x80;
+    b[p + 1] = (zl >>> 7) | 0x80;
+    b[p + 2] = (zl >>> 14) | 0x80;
+    b[p + 3] = (zl >>> 21) | 0x80;
+    const mid = ((zl >>> 28) | (zh << 4)) >>> 0; // bits 28..59
+    b[p + 4] = mid | 0x80;
+    b[p + 5] = (mid >>> 7) | 0x80;
+    b[p + 6] = (mid >>> 14) | 0x80;
+    const top = zh >>> 17; // bits 49..63
+    if (top < 0x80) {
+      b[p + 7] = top;
+      return p + 8;
+    }
+    b[p + 7] = top | 0x80;
+    const last = top >>> 7; // bits 56..63
+    if (last < 0x80) {
+      b[p + 8] = last;
+      return p + 9;
+    }
+    b[p + 8] = last | 0x80;
+    b[p + 9] = last >>> 7;
+    return p + 10;
   }
-  while (zl >= 0x80) {
-    b[p++] = (zl & 0x7f) | 0x80;
-    zl >>>= 7;
+  let h = zh;
+  let l = zl;
+  while (h !== 0) {
+    b[p++] = (l & 0x7f) | 0x80;
+    l = ((l >>> 7) | (h << 25)) >>> 0;
+    h >>>= 7;
   }
-  b[p++] = zl;
+  while (l >= 0x80) {
+    b[p++] = (l & 0x7f) | 0x80;
+    l >>>= 7;
+  }
+  b[p++] = l;
   return p;
 }
 

@@ -192,3 +192,27 @@ Deno.test("span writer: repeated and changing values in the same slots", () => {
   const got = fused(spans);
   spans.forEach((s, i) => assert.deepEqual(got[i], reference(s), `span ${i}`));
 });
+
+Deno.test("span writer: ids at every varint length", () => {
+  const his = [0, 1, 0x3ffff, 0x40000, 0x7ffff, 0x80000, 0xfffff, 0x3fffffff, 0x40000000];
+  const more = [0x7fffffff, 0x80000000, 0xbfffffff, 0xc0000000, 0xffffffff];
+  const los = [0, 1, 0x7fffffff, 0x80000000, 0xffffffff];
+  const spans: Span[] = [];
+  for (const hi of [...his, ...more]) {
+    for (const lo of los) {
+      if (hi === 0 && lo === 0) continue;
+      spans.push(
+        new Span(
+          "ids",
+          new SpanContext({
+            traceId: TraceId.fromParts(hi, lo, lo, hi),
+            spanId: SpanId.fromParts(hi, lo),
+            parentSpanId: SpanId.fromParts(lo === 0 ? 1 : lo, hi),
+          }),
+        ),
+      );
+    }
+  }
+  const got = fused(spans);
+  spans.forEach((s, i) => assert.deepEqual(got[i], reference(s), `span ${i}`));
+});
