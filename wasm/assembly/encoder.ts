@@ -159,7 +159,7 @@ function str(out: usize): usize {
 }
 
 /** Writes a `jaeger.Tag` struct from the stage. */
-function tag(out: usize): usize {
+@inline function tag(out: usize): usize {
   const w = <i32>load<u32>(rp);
   if (w < TAG_REF_BELOW) {
     // A whole tag encoded before (an interned tag): copy its bytes.
