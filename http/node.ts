@@ -31,8 +31,10 @@ import {
   finishHandlerError,
   recordStatus,
   rejectionBody,
+  ServerSpan,
   ServerTracer,
 } from "./_server_span.ts";
+import { TraceContextError } from "./trace_context_error.ts";
 import type { TraceLayerOptions } from "./trace_layer.ts";
 
 export { spanContextOf, type TraceLayerOptions } from "./trace_layer.ts";
@@ -66,6 +68,9 @@ function sizeOf(chunk: unknown, encoding: unknown): number {
   }
   return (chunk as { byteLength?: number } | null | undefined)?.byteLength ?? 0;
 }
+
+const methodOf = (req: IncomingMessage): string => req.method ?? "GET";
+const urlOf = (req: IncomingMessage): string => req.url ?? "/";
 
 function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
@@ -108,21 +113,21 @@ export function traceNodeListener<
   if (typeof listener !== "function") {
     throw new TypeError("Cannot make traceNodeListener: the listener is not a function");
   }
-  const tracer = new ServerTracer<Req>(options);
+  const tracer = new ServerTracer<Req>(options, methodOf, urlOf);
   return (req: Req, res: Res): void | Promise<void> => {
-    const method = req.method ?? "GET";
-    const started = tracer.start(req, req.headers, method, req.url ?? "/");
-    if (started.kind === "reject") {
+    const started = tracer.start(req, req.headers);
+    if (started instanceof TraceContextError) {
       res.statusCode = 400;
       res.setHeader("content-type", "text/plain; charset=utf-8");
-      res.end(rejectionBody(started.error));
+      res.end(rejectionBody(started));
       return;
     }
-    if (started.kind === "untraced") {
-      if (started.ctx !== undefined) setSpanContext(req, started.ctx);
+    if (!(started instanceof ServerSpan)) {
+      if (started !== undefined) setSpanContext(req, started);
       return listener(req, res);
     }
-    const recorder = started.recorder;
+    const span = started;
+    const method = started.method;
     setSpanContext(req, started.ctx);
     res.setHeader("trace-id", started.ctx.traceId.toString());
 
@@ -151,17 +156,18 @@ export function traceNodeListener<
       },
     };
     res.once("finish", () => {
-      const c = recordStatus(recorder, res.statusCode, headers);
-      if (bytes === 0 || method === "HEAD") finishEmpty(recorder, c);
+      const c = recordStatus(span, res.statusCode, headers);
+      if (bytes === 0 || method === "HEAD") finishEmpty(span, c);
       else {
-        recorder.event("request processed");
-        finishBody(recorder, c, bytes);
+        const now = span.now();
+        span.event("request processed", now);
+        finishBody(span, c, bytes, now);
       }
     });
     res.once("close", () => {
-      if (!res.writableFinished && recorder.recording) {
-        recordStatus(recorder, res.statusCode, headers);
-        finishCancelled(recorder, bytes, "the connection closed before the response was sent");
+      if (!res.writableFinished && span.recording) {
+        recordStatus(span, res.statusCode, headers);
+        finishCancelled(span, bytes, "the connection closed before the response was sent");
       }
     });
 
@@ -169,12 +175,12 @@ export function traceNodeListener<
     try {
       result = listener(req, res);
     } catch (error) {
-      finishHandlerError(recorder, error);
+      finishHandlerError(span, error);
       throw error;
     }
     if (result !== undefined && typeof (result as Promise<void>).then === "function") {
       (result as Promise<void>).then(undefined, (error: unknown) => {
-        if (recorder.recording) finishHandlerError(recorder, new Error(messageOf(error)));
+        if (span.recording) finishHandlerError(span, new Error(messageOf(error)));
       });
     }
     return result;

@@ -8,8 +8,8 @@
 
 import type { TraceCollector } from "../trace/collector.ts";
 import type { SpanContext } from "../trace/span_context.ts";
-import type { SpanRecorder } from "../trace/span_recorder.ts";
 import { getSpanContext, setSpanContext } from "./_context_store.ts";
+import { bodyShape, NO_BODY, STREAM } from "./_deno_body.ts";
 import {
   finishBody,
   finishBodyError,
@@ -18,8 +18,10 @@ import {
   finishHandlerError,
   recordStatus,
   rejectionBody,
+  ServerSpan,
   ServerTracer,
 } from "./_server_span.ts";
+import { TraceContextError } from "./trace_context_error.ts";
 import type { Classification } from "./classify.ts";
 import type { TraceHeaderParser } from "./trace_header_parser.ts";
 
@@ -143,7 +145,7 @@ function readIfReady<T>(
  */
 function countedBody(
   reader: ReadableStreamDefaultReader<Uint8Array>,
-  recorder: SpanRecorder,
+  span: ServerSpan,
   c: Classification,
 ): ReadableStream<Uint8Array> {
   let bytes = 0;
@@ -153,20 +155,20 @@ function countedBody(
       try {
         result = await reader.read();
       } catch (error) {
-        finishBodyError(recorder, bytes, error);
+        finishBodyError(span, bytes, error);
         controller.error(error);
         return;
       }
       if (result.done) {
         controller.close();
-        finishBody(recorder, c, bytes);
+        finishBody(span, c, bytes);
         return;
       }
       bytes += sizeOf(result.value);
       controller.enqueue(result.value);
     },
     cancel(reason): Promise<void> {
-      finishCancelled(recorder, bytes, reason);
+      finishCancelled(span, bytes, reason);
       return reader.cancel(reason);
     },
   }, { highWaterMark: 0 });
@@ -184,37 +186,38 @@ function declaredLength(headers: Headers): number | undefined {
 }
 
 /** Deno's `ServeHandlerInfo.completed`, when the runtime passed one. */
-function completedOf(rest: unknown[]): Promise<void> | undefined {
-  const info = rest[0] as { completed?: unknown } | undefined;
-  const completed = info !== null && typeof info === "object" ? info.completed : undefined;
+function completedOf(info: unknown): Promise<void> | undefined {
+  const completed = info !== null && typeof info === "object"
+    ? (info as { completed?: unknown }).completed
+    : undefined;
   return completed instanceof Promise ? completed : undefined;
 }
 
 /** Settles the span once the runtime says the response went out (or at once without it). */
 function finishWhenSent(
-  recorder: SpanRecorder,
+  span: ServerSpan,
   c: Classification,
   bytes: number,
   completed: Promise<void> | undefined,
 ): void {
   if (completed === undefined) {
-    finishBody(recorder, c, bytes);
+    finishBody(span, c, bytes);
     return;
   }
   completed.then(
-    () => finishBody(recorder, c, bytes),
-    (reason) => finishCancelled(recorder, undefined, reason),
+    () => finishBody(span, c, bytes),
+    (reason) => finishCancelled(span, undefined, reason),
   );
 }
 
 /** The response with its body streamed through a counting pull-through stream. */
 function streamed(
   response: Response,
-  recorder: SpanRecorder,
+  span: ServerSpan,
   c: Classification,
   traceId: string,
 ): Response {
-  const traced = new Response(countedBody(response.body!.getReader(), recorder, c), {
+  const traced = new Response(countedBody(response.body!.getReader(), span, c), {
     status: response.status,
     statusText: response.statusText,
     headers: response.headers,
@@ -224,43 +227,39 @@ function streamed(
 }
 
 /**
- * Counts the response body and finishes the span when it has been sent, without buffering.
- *
- * The body is first looked at through a `clone()`, which leaves the response untouched: a
- * fixed body (a string or bytes, whose one chunk the clone has ready at once) is counted from
- * the clone, and the response goes to the runtime as it came, keeping the runtime's fast path
- * and `content-length`; the span ends when the body is handed over, or for a body above
- * 64 KiB when the runtime says it was delivered (Deno's `info.completed`). Any other body
- * (a stream whose chunks come later, or come several) is streamed through a counting
- * pull-through stream: each chunk is counted as the server pulls it, and the span ends when
- * the stream ends, is cancelled (the client went away) or fails.
+ * The portable way to count a body of unknown shape (runtimes other than Deno): look at it
+ * through a `clone()`, which leaves the response untouched. A fixed body (a string or bytes,
+ * whose one chunk the clone has ready at once) is counted from the clone, and the response
+ * goes to the runtime as it came, keeping the runtime's fast path and `content-length`. Any
+ * other body (a stream whose chunks come later, or come several) is streamed through a
+ * counting pull-through stream.
  */
-async function tracedBody(
+async function lookAhead(
   response: Response,
-  recorder: SpanRecorder,
+  span: ServerSpan,
   c: Classification,
   traceId: string,
-  rest: unknown[],
+  info: unknown,
 ): Promise<Response> {
   let copy: Response;
   try {
     copy = response.clone();
   } catch {
     // A body already read or locked: nothing to count or send.
-    finishEmpty(recorder, c);
+    finishEmpty(span, c);
     return withTraceId(response, traceId);
   }
   const copyBody = copy.body;
   if (copyBody === null) {
-    finishEmpty(recorder, c);
+    finishEmpty(span, c);
     return withTraceId(response, traceId);
   }
-  recorder.event("request processed");
+  span.event("request processed");
   const reader = copyBody.getReader();
   const first = await readIfReady(reader.read());
   if (first !== PENDING) {
     if (first.done) {
-      finishWhenSent(recorder, c, 0, undefined);
+      finishWhenSent(span, c, 0, undefined);
       return withTraceId(response, traceId);
     }
     const second = await readIfReady(reader.read());
@@ -268,15 +267,99 @@ async function tracedBody(
       // A small fixed body goes out in one write as it is handed over; a large one may take
       // a while, and the span waits for the runtime's word that it was delivered.
       const bytes = sizeOf(first.value);
-      finishWhenSent(recorder, c, bytes, bytes > LARGE_BODY ? completedOf(rest) : undefined);
+      finishWhenSent(span, c, bytes, bytes > LARGE_BODY ? completedOf(info) : undefined);
       return withTraceId(response, traceId);
     }
   }
   // A real stream: drop the look-ahead copy (the response keeps every chunk) and count the
   // body as it is sent.
   reader.cancel().catch(noop);
-  return streamed(response, recorder, c, traceId);
+  return streamed(response, span, c, traceId);
 }
+
+/**
+ * Classifies the response, counts its body, finishes the span (now or when the body has been
+ * sent) and adds the `trace-id` header. Synchronous for every body but a streamed one of a
+ * runtime whose bodies cannot be looked into (see `_deno_body.ts`).
+ */
+function respond(
+  response: Response,
+  info: unknown,
+  span: ServerSpan,
+): Response | Promise<Response> {
+  if (!(response instanceof Response)) {
+    finishHandlerError(span, new TypeError("the handler did not return a Response"));
+    return response;
+  }
+  const status = response.status;
+  const headers = response.headers;
+  const c = recordStatus(span, status, headers);
+  const traceId = span.ctx.traceId.toString();
+  // (`response.body` is not touched here: reading that getter would turn a fixed body into a
+  // stream and cost the runtime its fast path.)
+  if (span.method === "HEAD" || status === 101 || response.bodyUsed) {
+    finishEmpty(span, c);
+    return withTraceId(response, traceId);
+  }
+  const declared = declaredLength(headers);
+  if (declared !== undefined) {
+    const completed = completedOf(info);
+    if (completed !== undefined) {
+      // The runtime sends exactly `content-length` bytes and says when it is done: the body
+      // need not be looked at.
+      if (declared > 0) span.event("request processed");
+      finishWhenSent(span, c, declared, completed);
+      return withTraceId(response, traceId);
+    }
+  }
+  const shape = bodyShape(response);
+  if (shape >= 0) {
+    // A fixed body of `shape` bytes: processed, handed over and (when small) sent at once.
+    const now = span.now();
+    span.event("request processed", now);
+    const completed = shape > LARGE_BODY ? completedOf(info) : undefined;
+    if (completed === undefined) finishBody(span, c, shape, now);
+    else finishWhenSent(span, c, shape, completed);
+    return withTraceId(response, traceId);
+  }
+  if (shape === NO_BODY) {
+    finishEmpty(span, c);
+    return withTraceId(response, traceId);
+  }
+  if (shape === STREAM) {
+    span.event("request processed");
+    return streamed(response, span, c, traceId);
+  }
+  return lookAhead(response, span, c, traceId, info);
+}
+
+/** Runs the handler for a traced request and answers through `respond`. */
+function traced<A extends unknown[]>(
+  handler: FetchHandler<A>,
+  request: Request,
+  rest: A,
+  span: ServerSpan,
+): Response | Promise<Response> {
+  let result: Response | Promise<Response>;
+  try {
+    result = handler(request, ...rest);
+  } catch (error) {
+    finishHandlerError(span, error);
+    throw error;
+  }
+  // A synchronous Response is answered synchronously where the body allows it.
+  if (result instanceof Response) return respond(result, rest[0], span);
+  return Promise.resolve(result).then(
+    (response) => respond(response, rest[0], span),
+    (error: unknown) => {
+      finishHandlerError(span, error);
+      throw error;
+    },
+  );
+}
+
+const methodOf = (request: Request): string => request.method;
+const urlOf = (request: Request): string => request.url;
 
 /**
  * Wraps a fetch-style handler with IOx's `TraceLayer` behaviour.
@@ -359,79 +442,24 @@ export function traceLayer<A extends unknown[]>(
   if (typeof handler !== "function") {
     throw new TypeError("Cannot make traceLayer: the handler is not a function");
   }
-  const tracer = new ServerTracer<Request>(options);
-  const respond = (
-    response: Response,
-    rest: A,
-    method: string,
-    recorder: SpanRecorder,
-    ctx: SpanContext,
-  ): Response | Promise<Response> => {
-    if (!(response instanceof Response)) {
-      finishHandlerError(recorder, new TypeError("the handler did not return a Response"));
-      return response;
-    }
-    const c = recordStatus(recorder, response.status, response.headers);
-    const traceId = ctx.traceId.toString();
-    // (`response.body` is not touched here: reading that getter would turn a fixed body into a
-    // stream and cost the runtime its fast path.)
-    if (method === "HEAD" || response.status === 101 || response.bodyUsed) {
-      finishEmpty(recorder, c);
-      return withTraceId(response, traceId);
-    }
-    const declared = declaredLength(response.headers);
-    if (declared !== undefined) {
-      const completed = completedOf(rest);
-      if (completed !== undefined) {
-        // The runtime sends exactly `content-length` bytes and says when it is done: the body
-        // need not be looked at.
-        if (declared > 0) recorder.event("request processed");
-        finishWhenSent(recorder, c, declared, completed);
-        return withTraceId(response, traceId);
-      }
-    }
-    return tracedBody(response, recorder, c, traceId, rest);
-  };
-  const traced = (
-    request: Request,
-    rest: A,
-    method: string,
-    recorder: SpanRecorder,
-    ctx: SpanContext,
-  ): Response | Promise<Response> => {
-    let result: Response | Promise<Response>;
-    try {
-      result = handler(request, ...rest);
-    } catch (error) {
-      finishHandlerError(recorder, error);
-      throw error;
-    }
-    // A synchronous Response is answered synchronously where the body allows it.
-    if (result instanceof Response) return respond(result, rest, method, recorder, ctx);
-    return Promise.resolve(result).then(
-      (response) => respond(response, rest, method, recorder, ctx),
-      (error: unknown) => {
-        finishHandlerError(recorder, error);
-        throw error;
-      },
-    );
-  };
+  const tracer = new ServerTracer<Request>(options, methodOf, urlOf);
   return (request: Request, ...rest: A): Response | Promise<Response> => {
-    const method = request.method;
-    const started = tracer.start(request, request.headers, method, request.url);
-    if (started.kind === "traced") {
+    const started = tracer.start(request, request.headers);
+    if (started === undefined) return handler(request, ...rest);
+    if (started instanceof ServerSpan) {
       setSpanContext(request, started.ctx);
-      return traced(request, rest, method, started.recorder, started.ctx);
+      return traced(handler, request, rest, started);
     }
-    if (started.kind === "reject") {
-      return new Response(rejectionBody(started.error), {
+    if (started instanceof TraceContextError) {
+      return new Response(rejectionBody(started), {
         status: 400,
         headers: { "content-type": "text/plain; charset=utf-8" },
       });
     }
-    // Untraced: the handler's own result, as it gives it (a runtime answers a synchronous
-    // Response faster than a promise).
-    if (started.ctx !== undefined) setSpanContext(request, started.ctx);
+    // Untraced with a context (unsampled, or no collector): offered to the handler, whose
+    // own result is returned as it gives it (a runtime answers a synchronous Response faster
+    // than a promise).
+    setSpanContext(request, started);
     return handler(request, ...rest);
   };
 }
