@@ -30,8 +30,36 @@ const registry: Record<BackendName, SpanEncoderBackend> = {
 };
 
 /**
+ * The default backend for the runtime this runs in, the one measured faster there (see the
+ * README): `"wasm"` on Node (1.2 to 1.35 times the `"js"` speed on the standard batch), `"js"`
+ * under Deno (the two are even there, and `"js"` saves the module's compile) and everywhere
+ * else (browsers refuse synchronous compiles of modules over 4 KB on the main thread).
+ *
+ * @returns The default backend's name.
+ *
+ * @example
+ * ```ts
+ * import { defaultBackendName } from "@spanwire/trace/exporters/jaeger";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(defaultBackendName(), "Deno" in globalThis ? "js" : "wasm");
+ * ```
+ */
+export function defaultBackendName(): BackendName {
+  const g = globalThis as {
+    Deno?: unknown;
+    Bun?: unknown;
+    process?: { versions?: { node?: unknown } };
+    WebAssembly?: unknown;
+  };
+  const node = g.Deno === undefined && g.Bun === undefined &&
+    typeof g.process?.versions?.node === "string";
+  return node && typeof g.WebAssembly === "object" ? "wasm" : "js";
+}
+
+/**
  * Turns a backend option into a backend: a built-in name (`"js"`, `"wasm"`), a backend object
- * (used as is), or `undefined` (the default, `"js"`).
+ * (used as is), or `undefined` (the runtime's default, {@linkcode defaultBackendName}).
  *
  * @param backend The option.
  * @returns The backend.
@@ -42,7 +70,7 @@ const registry: Record<BackendName, SpanEncoderBackend> = {
  * import { jsSpanEncoder, resolveBackend } from "@spanwire/trace/exporters/jaeger";
  * import assert from "node:assert/strict";
  *
- * assert.equal(resolveBackend(undefined), jsSpanEncoder);
+ * assert.equal(resolveBackend(undefined), jsSpanEncoder); // under Deno
  * assert.equal(resolveBackend("wasm").name, "wasm");
  * assert.throws(() => resolveBackend("rust" as "js"), TypeError);
  * ```
@@ -50,7 +78,7 @@ const registry: Record<BackendName, SpanEncoderBackend> = {
 export function resolveBackend(
   backend: BackendName | SpanEncoderBackend | undefined,
 ): SpanEncoderBackend {
-  if (backend === undefined) return jsSpanEncoder;
+  if (backend === undefined) return registry[defaultBackendName()];
   if (typeof backend === "string") {
     const found = Object.hasOwn(registry, backend) ? registry[backend] : undefined;
     if (found === undefined) {

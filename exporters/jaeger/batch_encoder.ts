@@ -79,7 +79,10 @@ export interface BatchEncoderOptions {
    * default UDP limit, 1472 one Ethernet frame). From 256 to 65507.
    */
   maxPacketSize?: number | undefined;
-  /** The span encoder backend: `"js"` (default), `"wasm"` or a backend object. */
+  /**
+   * The span encoder backend: `"js"`, `"wasm"` or a backend object. The default is the one
+   * faster on this runtime ({@linkcode defaultBackendName}): `"wasm"` on Node, `"js"` elsewhere.
+   */
   backend?: BackendName | SpanEncoderBackend | undefined;
   /** Where the rate-limited warning about dropped spans goes (default `console.warn`). */
   warn?: ((message: string) => void) | undefined;
@@ -185,7 +188,7 @@ function valueLength(t: JaegerTag): number {
  * large (with a rate-limited warning); a span the backend cannot encode is counted the same way.
  * Nothing here throws for a bad span.
  *
- * With the `"js"` backend (the default), spans are written straight from the span model into
+ * With the `"js"` backend (the default under Deno), spans are written straight from the span model into
  * compact bytes (no Jaeger span objects in between): the same bytes as {@linkcode spanToJaeger}
  * followed by `jsSpanEncoder`, at a fraction of the cost. A backend with a `writeTraceSpans`
  * method (the `"wasm"` one) is used the same way; other backends get Jaeger spans, 64 at a

@@ -33,7 +33,7 @@ export {
   MIN_PACKET_SIZE,
   TRIMMED_TAG,
 } from "./batch_encoder.ts";
-export { type BackendName, backendNames, resolveBackend } from "./backends.ts";
+export { type BackendName, backendNames, defaultBackendName, resolveBackend } from "./backends.ts";
 export {
   JaegerAgentExporter,
   type JaegerAgentExporterOptions,
