@@ -25,6 +25,7 @@ export type HeaderGetter = (name: string) => string | undefined;
 
 interface HasGet {
   get(name: string): string | null;
+  has?(name: string): boolean;
 }
 
 function hasGet(value: unknown): value is HasGet {
@@ -43,6 +44,16 @@ export function headerGetter(source: HeaderSource): HeaderGetter {
     throw new TypeError(`Cannot read headers: ${String(source)} is not a headers object`);
   }
   if (hasGet(source)) {
+    if (typeof source.has === "function") {
+      // A Fetch `Headers`: ask `has` first. Most asked-for headers are absent, and `has`
+      // answers from the whole header list, which Deno.serve's request headers fetch from the
+      // server once (each `get` of a header not yet fetched is a call into the runtime).
+      return (name) => {
+        if (!source.has!(name)) return undefined;
+        const value = source.get(name);
+        return value === null ? undefined : value;
+      };
+    }
     return (name) => {
       const value = source.get(name);
       return value === null ? undefined : value;

@@ -68,65 +68,60 @@ for (let i = 0; i < 6; i++) {
 }
 
 /**
- * Reads `text` (already known to be 1..words*8 characters) into big-endian u32 words, or
- * returns `undefined` when a character is not an allowed hex digit.
+ * The u32 value of the hex digits `text[from..to)` (at most 8), or -1 when a character is not
+ * an allowed hex digit.
  */
-function hexWords(text: string, words: number, lowerCase: boolean): number[] | undefined {
-  const out: number[] = [];
-  const length = text.length;
-  for (let k = 0; k < words; k++) {
-    const end = length - (words - 1 - k) * 8;
-    let word = 0;
-    for (let i = end - 8 < 0 ? 0 : end - 8; i < end; i++) {
-      const code = text.charCodeAt(i);
-      const value = code < 128 ? HEX_VALUE[code]! : -1;
-      if (value < 0 || (lowerCase && code <= 70 && code >= 65)) return undefined;
-      word = word * 16 + value;
-    }
-    out.push(word);
+function hexWord(text: string, from: number, to: number, lowerCase: boolean): number {
+  let word = 0;
+  for (let i = from; i < to; i++) {
+    const code = text.charCodeAt(i);
+    const value = code < 128 ? HEX_VALUE[code]! : -1;
+    if (value < 0 || (lowerCase && code <= 70 && code >= 65)) return -1;
+    word = word * 16 + value;
   }
-  return out;
+  return word;
 }
 
-function isAllZero(words: number[]): boolean {
-  for (const w of words) if (w !== 0) return false;
-  return true;
+/**
+ * The `k`-th u32 word from the right of the hex field `text[from..to)`: its digits are
+ * `text[to - 8k - 8 .. to - 8k)` cut to the field (none left: 0), or -1 for a bad digit.
+ */
+function wordAt(text: string, from: number, to: number, k: number, lowerCase: boolean): number {
+  const end = to - 8 * k;
+  if (end <= from) return 0;
+  const start = end - 8;
+  return hexWord(text, start < from ? from : start, end, lowerCase);
 }
 
-function fieldWords(
+function lengthFits(length: number, maxDigits: number, rule: IdRule): boolean {
+  return length > 0 &&
+    (rule.lengths === undefined ? length <= maxDigits : rule.lengths.includes(length));
+}
+
+/** Says exactly what is wrong with a field (the slow path, for malformed input only). */
+function fieldError(
   text: string,
   what: string,
-  words: number,
+  maxDigits: number,
   rule: IdRule,
   header: string,
   value: string,
   zeroAllowed: boolean,
-): number[] {
-  const maxDigits = words * 8;
-  const length = text.length;
-  let parsed: number[] | undefined;
-  if (
-    length > 0 &&
-    (rule.lengths === undefined ? length <= maxDigits : rule.lengths.includes(length))
-  ) {
-    parsed = hexWords(text, words, rule.lowerCase);
-  }
-  if (parsed === undefined) {
-    // Say exactly what is wrong (the slow path, for malformed input only).
-    throw new TraceContextError(
-      header,
-      value,
-      idProblem(text, what, maxDigits, rule, zeroAllowed) ?? `${what} ${show(text)} is invalid`,
-    );
-  }
-  if (!zeroAllowed && isAllZero(parsed)) {
-    throw new TraceContextError(header, value, `${what} is zero, which is not a valid id`);
-  }
-  return parsed;
+): TraceContextError {
+  return new TraceContextError(
+    header,
+    value,
+    idProblem(text, what, maxDigits, rule, zeroAllowed) ?? `${what} ${show(text)} is invalid`,
+  );
+}
+
+function zeroError(what: string, header: string, value: string): TraceContextError {
+  return new TraceContextError(header, value, `${what} is zero, which is not a valid id`);
 }
 
 /**
- * Parses a trace id field, throwing a {@linkcode TraceContextError} for `header`/`value`.
+ * Parses the trace id field `text[from..to)` (default the whole text), throwing a
+ * {@linkcode TraceContextError} for `header`/`value`.
  */
 export function traceIdField(
   text: string,
@@ -134,13 +129,51 @@ export function traceIdField(
   header: string,
   value: string,
   what = "trace id",
+  from = 0,
+  to: number = text.length,
 ): TraceId {
-  const [w0, w1, w2, w3] = fieldWords(text, what, 4, rule, header, value, false);
-  return TraceId.fromParts(w0!, w1!, w2!, w3!);
+  const lc = rule.lowerCase;
+  if (lengthFits(to - from, 32, rule)) {
+    const w3 = wordAt(text, from, to, 0, lc);
+    const w2 = wordAt(text, from, to, 1, lc);
+    const w1 = wordAt(text, from, to, 2, lc);
+    const w0 = wordAt(text, from, to, 3, lc);
+    if (w0 >= 0 && w1 >= 0 && w2 >= 0 && w3 >= 0) {
+      if (w0 === 0 && w1 === 0 && w2 === 0 && w3 === 0) throw zeroError(what, header, value);
+      return TraceId.fromParts(w0, w1, w2, w3);
+    }
+  }
+  throw fieldError(text.slice(from, to), what, 32, rule, header, value, false);
+}
+
+function spanWords(
+  text: string,
+  rule: IdRule,
+  header: string,
+  value: string,
+  what: string,
+  from: number,
+  to: number,
+  zeroAllowed: boolean,
+): SpanId | undefined {
+  const lc = rule.lowerCase;
+  if (lengthFits(to - from, 16, rule)) {
+    const lo = wordAt(text, from, to, 0, lc);
+    const hi = wordAt(text, from, to, 1, lc);
+    if (hi >= 0 && lo >= 0) {
+      if (hi === 0 && lo === 0) {
+        if (zeroAllowed) return undefined;
+        throw zeroError(what, header, value);
+      }
+      return SpanId.fromParts(hi, lo);
+    }
+  }
+  throw fieldError(text.slice(from, to), what, 16, rule, header, value, zeroAllowed);
 }
 
 /**
- * Parses a span id field, throwing a {@linkcode TraceContextError} for `header`/`value`.
+ * Parses the span id field `text[from..to)` (default the whole text), throwing a
+ * {@linkcode TraceContextError} for `header`/`value`.
  */
 export function spanIdField(
   text: string,
@@ -148,13 +181,15 @@ export function spanIdField(
   header: string,
   value: string,
   what = "span id",
+  from = 0,
+  to: number = text.length,
 ): SpanId {
-  const [hi, lo] = fieldWords(text, what, 2, rule, header, value, false);
-  return SpanId.fromParts(hi!, lo!);
+  return spanWords(text, rule, header, value, what, from, to, false)!;
 }
 
 /**
- * Parses an optional span id field where all zeros means "none" (Jaeger's parent).
+ * Parses an optional span id field `text[from..to)` (default the whole text) where all zeros
+ * means "none" (Jaeger's parent).
  */
 export function optionalSpanIdField(
   text: string,
@@ -162,9 +197,10 @@ export function optionalSpanIdField(
   header: string,
   value: string,
   what: string,
+  from = 0,
+  to: number = text.length,
 ): SpanId | undefined {
-  const [hi, lo] = fieldWords(text, what, 2, rule, header, value, true);
-  return hi === 0 && lo === 0 ? undefined : SpanId.fromParts(hi!, lo!);
+  return spanWords(text, rule, header, value, what, from, to, true);
 }
 
 /** What a format's parser found: ids (absent when only a sampling decision was sent). */
@@ -179,4 +215,24 @@ export interface ContextFields {
   readonly sampled: boolean;
   /** The W3C `tracestate` to carry through. */
   readonly traceState?: string;
+}
+
+const HEX_DIGIT_CODES = [48, 49, 50, 51, 52, 53, 54, 55, 56, 57, 97, 98, 99, 100, 101, 102];
+const hexCodes: number[] = new Array<number>(32).fill(48);
+
+function putWord(word: number, at: number): void {
+  for (let j = 0; j < 8; j++) hexCodes[at + j] = HEX_DIGIT_CODES[(word >>> (28 - 4 * j)) & 15]!;
+}
+
+/**
+ * The trace id as 32 lower-case hex digits (what `traceId.toString()` gives), made as one flat
+ * string and not kept on the id: the response header's copy goes when the response has gone,
+ * while a string cached on the id would live as long as the exported span does.
+ */
+export function traceIdHex(id: TraceId): string {
+  putWord(id.w0, 0);
+  putWord(id.w1, 8);
+  putWord(id.w2, 16);
+  putWord(id.w3, 24);
+  return String.fromCharCode.apply(null, hexCodes);
 }

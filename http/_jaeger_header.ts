@@ -13,7 +13,6 @@ import {
 import { TraceContextError } from "./trace_context_error.ts";
 
 const ANY_CASE = { lowerCase: false } as const;
-const FLAGS = /^[0-9a-fA-F]+$/;
 const ENCODED_COLON = /%3a/gi;
 
 /**
@@ -39,19 +38,36 @@ export function parseJaegerTraceContext(value: string, header: string): ContextF
       }`,
     );
   }
-  const traceId = traceIdField(text.slice(0, a), ANY_CASE, header, value);
-  const spanId = spanIdField(text.slice(a + 1, b), ANY_CASE, header, value);
+  const traceId = traceIdField(text, ANY_CASE, header, value, "trace id", 0, a);
+  const spanId = spanIdField(text, ANY_CASE, header, value, "span id", a + 1, b);
   const parentSpanId = optionalSpanIdField(
-    text.slice(b + 1, c),
+    text,
     ANY_CASE,
     header,
     value,
     "parent span id",
+    b + 1,
+    c,
   );
-  const flags = text.slice(c + 1);
-  const flagBits = FLAGS.test(flags) ? parseInt(flags, 16) : NaN;
-  if (!(flagBits <= 0xff)) {
-    throw new TraceContextError(header, value, `flags ${show(flags)} are not a hexadecimal byte`);
+  // Flags: a hexadecimal byte (any number of leading zeros).
+  let flagBits = c + 1 < text.length ? 0 : -1;
+  for (let i = c + 1; i < text.length && flagBits >= 0; i++) {
+    const code = text.charCodeAt(i);
+    const digit = code >= 48 && code <= 57
+      ? code - 48
+      : code >= 97 && code <= 102
+      ? code - 87
+      : code >= 65 && code <= 70
+      ? code - 55
+      : -1;
+    flagBits = digit < 0 || flagBits > 0xf ? -1 : flagBits * 16 + digit;
+  }
+  if (flagBits < 0) {
+    throw new TraceContextError(
+      header,
+      value,
+      `flags ${show(text.slice(c + 1))} are not a hexadecimal byte`,
+    );
   }
   return { traceId, spanId, parentSpanId, sampled: (flagBits & 1) === 1 };
 }

@@ -68,7 +68,7 @@ export class ServerSpan {
   }
 
   /** Records an event with details, at `time` (default now). */
-  eventWith(message: string, metadata: Map<string, MetadataValue>, time?: number): void {
+  eventWith(message: string, metadata: ReadonlyMap<string, MetadataValue>, time?: number): void {
     if (this.#open) {
       this.span.events.push({ time: time ?? this.#clock.now(), message, metadata });
     }
@@ -228,6 +228,22 @@ export function finishEmpty(span: ServerSpan, c: Classification): void {
   span.finish(now);
 }
 
+// The details of "returned body data" (`size`), one map per size shared by every span that
+// records it: events are read-only once recorded, and a server answers with a few sizes
+// again and again, so each span keeps a reference rather than a map of its own.
+const SIZE_DETAILS = new Map<number, ReadonlyMap<string, MetadataValue>>();
+const MAX_SIZE_DETAILS = 256;
+
+function sizeDetails(bytes: number): ReadonlyMap<string, MetadataValue> {
+  let details = SIZE_DETAILS.get(bytes);
+  if (details === undefined) {
+    if (SIZE_DETAILS.size >= MAX_SIZE_DETAILS) SIZE_DETAILS.clear();
+    details = new Map<string, MetadataValue>([["size", bytes]]);
+    SIZE_DETAILS.set(bytes, details);
+  }
+  return details;
+}
+
 /** The body was sent in full (at `time`, default now). */
 export function finishBody(
   span: ServerSpan,
@@ -237,9 +253,7 @@ export function finishBody(
 ): void {
   const now = time ?? span.now();
   span.setMetadata("http.response_body_size", bytes);
-  const details = new Map<string, MetadataValue>();
-  details.set("size", bytes);
-  span.eventWith("returned body data", details, now);
+  span.eventWith("returned body data", sizeDetails(bytes), now);
   if (c.ok) span.ok();
   span.finish(now);
 }

@@ -24,6 +24,7 @@
 import { Buffer } from "node:buffer";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { setSpanContext } from "./_context_store.ts";
+import { traceIdHex } from "./_ids.ts";
 import {
   finishBody,
   finishCancelled,
@@ -129,7 +130,7 @@ export function traceNodeListener<
     const span = started;
     const method = started.method;
     setSpanContext(req, started.ctx);
-    res.setHeader("trace-id", started.ctx.traceId.toString());
+    res.setHeader("trace-id", traceIdHex(started.ctx.traceId));
 
     let bytes = 0;
     // Count what the listener writes, on this response only, passing every call through.

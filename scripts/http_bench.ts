@@ -1,6 +1,7 @@
 // Requests per second of a small Deno.serve app with and without traceLayer, side by side in
 // one run, driven by wrk (every request carries a sampled uber-trace-id, so every traced
-// request makes, records and exports a server span to a RingBufferTraceCollector).
+// request makes, records and exports a server span to a RingBufferTraceCollector; then the
+// same with an unsampled context, and with no context header at all).
 //
 // Usage: deno run -A scripts/http_bench.ts [--duration 5] [--rounds 3] [--connections 32]
 // Needs `wrk` on PATH (Debian: apt-get install -y wrk); without it the script says so and
@@ -66,15 +67,14 @@ interface Sample {
   cpu: number | undefined;
 }
 
-async function wrk(port: number, seconds: number, header: string): Promise<Sample> {
+async function wrk(port: number, seconds: number, header: string | undefined): Promise<Sample> {
   const cpu0 = cpuMicros();
   const { stdout, success } = await new Deno.Command("wrk", {
     args: [
       "-t1",
       `-c${connections}`,
       `-d${seconds}s`,
-      "-H",
-      header,
+      ...(header === undefined ? [] : ["-H", header]),
       `http://127.0.0.1:${port}/api/v2/query?org=26f7e5a4b7be365b&q=1`,
     ],
     stdout: "piped",
@@ -98,21 +98,23 @@ function median(values: number[]): number {
   return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
-type Run = "plain" | "sampled" | "unsampled";
+type Run = "plain" | "sampled" | "unsampled" | "none";
 const runs: Record<Run, () => Promise<Sample>> = {
   plain: () => wrk(servers.plain.addr.port, duration, SAMPLED),
   sampled: () => wrk(servers.traced.addr.port, duration, SAMPLED),
   unsampled: () => wrk(servers.traced.addr.port, duration, UNSAMPLED),
+  none: () => wrk(servers.traced.addr.port, duration, undefined),
 };
 
 // Warm up (JIT, connections), then rotate the order every round so that drifts in the
 // machine's speed hit every configuration alike.
 await wrk(servers.plain.addr.port, 2, SAMPLED);
 await wrk(servers.traced.addr.port, 2, SAMPLED);
-const results: Record<Run, Sample[]> = { plain: [], sampled: [], unsampled: [] };
-const order: Run[] = ["plain", "sampled", "unsampled"];
+const results: Record<Run, Sample[]> = { plain: [], sampled: [], unsampled: [], none: [] };
+const order: Run[] = ["plain", "sampled", "unsampled", "none"];
 for (let round = 0; round < rounds; round++) {
-  const rotated = [...order.slice(round % 3), ...order.slice(0, round % 3)];
+  const shift = round % order.length;
+  const rotated = [...order.slice(shift), ...order.slice(0, shift)];
   for (const which of rotated) {
     const sample = await runs[which]();
     results[which].push(sample);
@@ -147,4 +149,5 @@ console.log(
 console.log(line("without traceLayer", "plain"));
 console.log(line("traceLayer, every request sampled", "sampled"));
 console.log(line("traceLayer, unsampled context", "unsampled"));
+console.log(line("traceLayer, no context header", "none"));
 console.log(`  (goal: tracing costs < 5% of throughput; spans kept: ${collector.size})`);
