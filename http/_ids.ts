@@ -59,11 +59,12 @@ export function isZero(text: string): boolean {
   return ZERO.test(text);
 }
 
-// Hex digits to their values; -1 for anything else. Upper case is told apart for strict rules.
+// Hex digits to their values; -1 for anything else: either case, and lower case only.
 const HEX_VALUE = new Int8Array(128).fill(-1);
-for (let i = 0; i < 10; i++) HEX_VALUE[48 + i] = i;
+const HEX_VALUE_LOWER = new Int8Array(128).fill(-1);
+for (let i = 0; i < 10; i++) HEX_VALUE[48 + i] = HEX_VALUE_LOWER[48 + i] = i;
 for (let i = 0; i < 6; i++) {
-  HEX_VALUE[97 + i] = 10 + i;
+  HEX_VALUE[97 + i] = HEX_VALUE_LOWER[97 + i] = 10 + i;
   HEX_VALUE[65 + i] = 10 + i;
 }
 
@@ -72,14 +73,16 @@ for (let i = 0; i < 6; i++) {
  * an allowed hex digit.
  */
 function hexWord(text: string, from: number, to: number, lowerCase: boolean): number {
+  // Int32 arithmetic (at most 8 digits fit), read as unsigned at the end.
+  const table = lowerCase ? HEX_VALUE_LOWER : HEX_VALUE;
   let word = 0;
   for (let i = from; i < to; i++) {
     const code = text.charCodeAt(i);
-    const value = code < 128 ? HEX_VALUE[code]! : -1;
-    if (value < 0 || (lowerCase && code <= 70 && code >= 65)) return -1;
-    word = word * 16 + value;
+    const value = code < 128 ? table[code]! : -1;
+    if (value < 0) return -1;
+    word = (word << 4) | value;
   }
-  return word;
+  return word >>> 0;
 }
 
 /**

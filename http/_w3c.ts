@@ -5,7 +5,14 @@
 import { type ContextFields, show, spanIdField, traceIdField } from "./_ids.ts";
 import { TraceContextError } from "./trace_context_error.ts";
 
-const LOWER_HEX_2 = /^[0-9a-f]{2}$/;
+const DASH = 45;
+
+/** The value of a lower-case hex digit's code, or -1 (also for NaN, past the end). */
+function lowerHexDigit(code: number): number {
+  if (code >= 48 && code <= 57) return code - 48;
+  if (code >= 97 && code <= 102) return code - 87;
+  return -1;
+}
 const TRACE_ID_RULE = { lowerCase: true, lengths: [32] } as const;
 const PARENT_ID_RULE = { lowerCase: true, lengths: [16] } as const;
 
@@ -23,7 +30,10 @@ const PARENT_ID_RULE = { lowerCase: true, lengths: [16] } as const;
  */
 export function parseTraceparent(value: string, header: string): ContextFields {
   const version = value.slice(0, 2);
-  if (!LOWER_HEX_2.test(version) || value[2] !== "-") {
+  if (
+    lowerHexDigit(value.charCodeAt(0)) < 0 || lowerHexDigit(value.charCodeAt(1)) < 0 ||
+    value.charCodeAt(2) !== DASH
+  ) {
     throw new TraceContextError(
       header,
       value,
@@ -55,24 +65,25 @@ export function parseTraceparent(value: string, header: string): ContextFields {
       );
     }
   }
-  if (value[35] !== "-" || value[52] !== "-") {
+  if (value.charCodeAt(35) !== DASH || value.charCodeAt(52) !== DASH) {
     throw new TraceContextError(
       header,
       value,
       'expected "version-traceid-parentid-flags" with 32 and 16 hex digit ids',
     );
   }
-  const traceId = traceIdField(value.slice(3, 35), TRACE_ID_RULE, header, value);
-  const spanId = spanIdField(value.slice(36, 52), PARENT_ID_RULE, header, value, "parent id");
-  const flags = value.slice(53, 55);
-  if (!LOWER_HEX_2.test(flags)) {
+  const traceId = traceIdField(value, TRACE_ID_RULE, header, value, "trace id", 3, 35);
+  const spanId = spanIdField(value, PARENT_ID_RULE, header, value, "parent id", 36, 52);
+  const high = lowerHexDigit(value.charCodeAt(53));
+  const low = lowerHexDigit(value.charCodeAt(54));
+  if (high < 0 || low < 0) {
     throw new TraceContextError(
       header,
       value,
-      `flags ${show(flags)} are not two lower-case hex digits`,
+      `flags ${show(value.slice(53, 55))} are not two lower-case hex digits`,
     );
   }
-  return { traceId, spanId, sampled: (parseInt(flags, 16) & 1) === 1 };
+  return { traceId, spanId, sampled: (low & 1) === 1 };
 }
 
 // list-member = key "=" value; key = lcalpha/DIGIT then up to 255 of lcalpha, DIGIT, _ - * / @
