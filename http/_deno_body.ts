@@ -146,3 +146,11 @@ export function bodyShape(response: Response): BodyShape {
 export function bodyShapeKnown(): boolean {
   return bodyShape(new Response("ok")) === 2;
 }
+
+/**
+ * For tests: replaces how body shapes are told (`undefined`: the runtime's way again), so
+ * that the portable look-ahead can be tested on Deno too.
+ */
+export function overrideBodyShape(shape: ((response: Response) => BodyShape) | undefined): void {
+  resolved = shape;
+}

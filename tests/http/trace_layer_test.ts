@@ -8,6 +8,7 @@ import {
   type TraceLayerOptions,
 } from "../../http/mod.ts";
 import { SpanRecorder } from "../../trace/mod.ts";
+import { overrideBodyShape, UNKNOWN } from "../../http/_deno_body.ts";
 import { AwaitableCollector } from "./_helpers.ts";
 
 const INCOMING_TRACE = "4bf92f3577b34da6a3ce929d0e0e4736";
@@ -359,54 +360,151 @@ Deno.test("no hostile header crashes the server (ignore mode serves every reques
   });
 });
 
-Deno.test("bodies of every shape are counted exactly and arrive intact", async () => {
+const encoder = new TextEncoder();
+
+/** Every body shape through a real server: bytes intact, size counted, fixed ones kept fixed. */
+async function bodiesOfEveryShape(): Promise<void> {
   const collector = new AwaitableCollector();
   const big = new Uint8Array(1 << 20).map((_, i) => i & 0xff);
-  const shapes: Record<string, () => Response> = {
+  const lone = "lone \ud83d surrogate";
+  const form = new URLSearchParams({ q: "caf\u00e9 au lait", n: "1" });
+  // [handler, expected bytes (from an independent encoder), sent as a fixed body?]
+  const shapes: Record<string, [() => Response, Uint8Array, boolean]> = {
     // a string: fixed
-    "/text": () => new Response("héllo wörld"),
+    "/text": [
+      () => new Response("h\u00e9llo w\u00f6rld"),
+      encoder.encode("h\u00e9llo w\u00f6rld"),
+      true,
+    ],
+    // a string with a lone surrogate: sent (and counted) as U+FFFD, 3 bytes
+    "/lone": [() => new Response(lone), encoder.encode(lone), true],
+    // JSON with headers given
+    "/json": [
+      () => Response.json({ rows: [1, 2, 3] }, { headers: { "x-kind": "json" } }),
+      encoder.encode('{"rows":[1,2,3]}'),
+      true,
+    ],
+    // bytes, an ArrayBuffer, form data
+    "/bytes": [
+      () => new Response(new Uint8Array([0, 1, 2, 255])),
+      new Uint8Array([0, 1, 2, 255]),
+      true,
+    ],
+    "/buffer": [() => new Response(new ArrayBuffer(7)), new Uint8Array(7), true],
+    "/form": [() => new Response(form), encoder.encode(form.toString()), true],
     // bytes above 64 KiB: fixed, the span waits for delivery
-    "/big": () => new Response(big),
-    // a stream with one chunk ready at once: indistinguishable from a fixed body, and fine so
-    "/one": () =>
-      new Response(
-        new ReadableStream({
-          start(controller): void {
-            controller.enqueue(new Uint8Array([1, 2, 3]));
-            controller.close();
-          },
-        }),
-      ),
+    "/big": [() => new Response(big), big, true],
+    // a Blob: Deno streams it
+    "/blob": [() => new Response(new Blob(["ab", "cd"])), encoder.encode("abcd"), false],
+    // a stream with one chunk ready at once
+    "/one": [
+      () =>
+        new Response(
+          new ReadableStream({
+            start(controller): void {
+              controller.enqueue(new Uint8Array([1, 2, 3]));
+              controller.close();
+            },
+          }),
+        ),
+      new Uint8Array([1, 2, 3]),
+      false,
+    ],
     // a stream with several chunks ready at once: streamed
-    "/several": () =>
-      new Response(
-        new ReadableStream({
-          start(controller): void {
-            for (let i = 0; i < 5; i++) controller.enqueue(new Uint8Array(10 + i));
-            controller.close();
-          },
-        }),
-      ),
+    "/several": [
+      () =>
+        new Response(
+          new ReadableStream({
+            start(controller): void {
+              for (let i = 0; i < 5; i++) controller.enqueue(new Uint8Array(10 + i));
+              controller.close();
+            },
+          }),
+        ),
+      new Uint8Array(10 + 11 + 12 + 13 + 14),
+      false,
+    ],
     // an empty body
-    "/empty": () => new Response(""),
+    "/empty": [() => new Response(""), new Uint8Array(0), true],
   };
   await serve(
-    (request) => shapes[new URL(request.url).pathname]!(),
+    (request) => shapes[new URL(request.url).pathname]![0](),
     { collector },
     async (url) => {
-      const expected: Record<string, Uint8Array> = {
-        "/text": new TextEncoder().encode("héllo wörld"),
-        "/big": big,
-        "/one": new Uint8Array([1, 2, 3]),
-        "/several": new Uint8Array(10 + 11 + 12 + 13 + 14),
-        "/empty": new Uint8Array(0),
-      };
-      for (const [path, bytes] of Object.entries(expected)) {
+      for (const [path, [, bytes, fixed]] of Object.entries(shapes)) {
         const response = await fetch(`${url}${path}`, { headers: SAMPLED });
+        assert.equal(response.headers.get("trace-id"), INCOMING_TRACE, path);
+        if (fixed) {
+          // Sent as the handler gave it: the runtime still knows (and sends) the length.
+          assert.equal(response.headers.get("content-length"), String(bytes.length), path);
+        }
         assert.deepEqual(await response.bytes(), bytes, path);
         const span = await collector.next();
         assert.equal(span.metadata.get("http.response_body_size"), bytes.length, path);
         assert.equal(span.status, "ok", path);
+        const messages = span.events.map((e) => e.message);
+        assert.deepEqual(messages, ["request processed", "returned body data"], path);
+        assert.equal(span.events[1]?.metadata.get("size"), bytes.length, path);
+        assert.ok(span.start! <= span.events[0]!.time, path);
+        assert.ok(span.events[1]!.time <= span.end!, path);
+      }
+    },
+  );
+}
+
+Deno.test("bodies of every shape are counted exactly and arrive intact", async () => {
+  await bodiesOfEveryShape();
+});
+
+Deno.test("the portable look-ahead (runtimes whose bodies cannot be looked into) counts the same", async () => {
+  overrideBodyShape(() => UNKNOWN);
+  try {
+    await bodiesOfEveryShape();
+  } finally {
+    overrideBodyShape(undefined);
+  }
+});
+
+Deno.test("a fixed body is answered synchronously, its span already exported", () => {
+  const collector = new AwaitableCollector();
+  const handler = traceLayer(() => new Response("h\u00e9llo"), { collector });
+  const response = handler(new Request("http://localhost/x", { headers: SAMPLED }));
+  assert.ok(response instanceof Response, "a Response, not a promise");
+  assert.equal(collector.size, 1);
+  const [span] = collector.spans();
+  assert.equal(span?.metadata.get("http.response_body_size"), encoder.encode("h\u00e9llo").length);
+  assert.equal(span?.end, span?.events[1]?.time, "handed over: one moment");
+});
+
+Deno.test("HEAD, 204 and 304: no body counted, the span ends at once", async () => {
+  const collector = new AwaitableCollector();
+  await serve(
+    (request) => {
+      const path = new URL(request.url).pathname;
+      if (path === "/204") return new Response(null, { status: 204 });
+      if (path === "/304") return new Response(null, { status: 304 });
+      return new Response("a body that HEAD does not send");
+    },
+    { collector },
+    async (url) => {
+      const cases: [string, string, number][] = [["HEAD", "/", 200], ["GET", "/204", 204], [
+        "GET",
+        "/304",
+        304,
+      ]];
+      for (const [method, path, status] of cases) {
+        const response = await fetch(`${url}${path}`, { method, headers: SAMPLED });
+        assert.equal(response.status, status);
+        assert.equal(response.headers.get("trace-id"), INCOMING_TRACE);
+        assert.equal((await response.bytes()).length, 0);
+        const span = await collector.next();
+        assert.equal(span.metadata.get("http.method"), method);
+        assert.equal(span.metadata.get("http.status_code"), status);
+        assert.equal(span.metadata.get("http.response_body_size"), 0);
+        assert.equal(span.status, "ok");
+        assert.deepEqual(span.events.map((e) => e.message), [
+          "request processed with empty response",
+        ]);
       }
     },
   );
