@@ -384,12 +384,15 @@ const urlOf = (request: Request): string => request.url;
  *     the server pulls it, and the span ends when the stream ends,
  *     is cancelled (the client went away: event "request cancelled", status left unset as
  *     IOx leaves it) or fails (status error);
- *   - a fixed body (a string or bytes) is counted through a `clone()` and the response goes
- *     to the runtime untouched, keeping its fast path and `content-length`; the span ends when
- *     the body is handed over, or, above 64 KiB, when Deno's `info.completed` says it was
- *     delivered. (Telling the two apart costs a stream at most its first chunk read early,
- *     held in the response's own queue until the server takes it; nothing more is read ahead
- *     and nothing is buffered);
+ *   - a fixed body (a string, bytes, an `ArrayBuffer`, `URLSearchParams`, `Response.json`)
+ *     is never read: the response goes to the runtime untouched, keeping its fast path and
+ *     `content-length`, and the span ends when the body is handed over (a synchronous
+ *     handler's response is answered synchronously), or, above 64 KiB, when Deno's
+ *     `info.completed` says it was delivered. On Deno its size is read from the response as
+ *     the runtime keeps it; elsewhere it is counted through a `clone()` (telling a fixed body
+ *     from a stream there costs a stream at most its first chunk read early, held in the
+ *     response's own queue until the server takes it; nothing more is read ahead and nothing
+ *     is buffered);
  *   - with a `content-length` header and Deno's `info.completed`, the body is not looked at:
  *     its size is the header's and the span ends on delivery (or cancellation);
  *   - a null body, a `HEAD` request or a 101 upgrade ends the span when the handler returns.
