@@ -3,7 +3,8 @@
 // trace as a waterfall once it is complete (its root arrived and no new span came for a moment),
 // with running counts of packets, spans and malformed packets.
 
-import { formatWaterfall, MockJaegerAgent } from "../exporters/jaeger/mod.ts";
+import { formatWaterfall } from "../exporters/jaeger/mod.ts";
+import { MockJaegerAgent } from "../exporters/jaeger/testing.ts";
 import { type AssembledTrace, TraceAssembler } from "./_trace_assembler.ts";
 import { paint } from "./_term.ts";
 

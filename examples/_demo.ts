@@ -17,7 +17,8 @@ import {
   type Tracing,
   tracingFromEnv,
 } from "../exporters/mod.ts";
-import { formatWaterfall, type JaegerSpan, MockJaegerAgent } from "../exporters/jaeger/mod.ts";
+import { formatWaterfall, type JaegerSpan } from "../exporters/jaeger/mod.ts";
+import { MockJaegerAgent } from "../exporters/jaeger/testing.ts";
 import { spanContextOf, tracedFetch, traceLayer } from "../http/mod.ts";
 import { Span, SpanContext, SpanId, SpanRecorder, TraceId } from "../trace/mod.ts";
 import { createQueryService } from "./_service.ts";

@@ -12,10 +12,10 @@
 //      (`--module nodenext`, `skipLibCheck: false`, Node's own library without DOM), including
 //      `@ts-expect-error` lines that fail if the types were `any`.
 //
-// 4. Runtime-neutral entry points: `spanwire`, `spanwire/trace`, `spanwire/http` and
-//    `spanwire/wasm` say they run in browsers too, so nothing they load may import a `node:`
-//    module (the Node adapter and the UDP exporter have their own entry points). The other entry
-//    points' `node:` imports are listed.
+// 4. Runtime-neutral entry points: `spanwire`, `spanwire/trace`, `spanwire/http`,
+//    `spanwire/exporters/jaeger` and `spanwire/wasm` say they run in browsers too, so nothing
+//    they load may import a `node:` module (the Node adapter, the UDP exporter and the mock
+//    agent have their own entry points). The other entry points' `node:` imports are listed.
 //
 // Usage: deno run -A scripts/npm_checks.ts [PACKAGE_DIR]   (default npm/, built beforehand)
 
@@ -265,7 +265,7 @@ export async function checkConsumer(packageDir: string, tarball: string): Promis
 }
 
 /** The entry points documented to run anywhere (Deno, Node, Bun, browsers). */
-export const RUNTIME_NEUTRAL = [".", "./trace", "./http", "./wasm"];
+export const RUNTIME_NEUTRAL = [".", "./trace", "./http", "./exporters/jaeger", "./wasm"];
 
 /** 4. No `node:` import is reachable from a runtime-neutral entry point. */
 export async function checkRuntimeNeutral(packageDir: string): Promise<void> {

@@ -13,7 +13,7 @@ import { RateLimitedWarning } from "../../trace/_warning.ts";
  *
  * @example
  * ```ts
- * import type { JaegerAgentExporterOptions } from "@spanwire/trace/exporters/jaeger";
+ * import type { JaegerAgentExporterOptions } from "@spanwire/trace/exporters/jaeger/agent";
  *
  * const options: JaegerAgentExporterOptions = { host: "127.0.0.1", port: 6831 };
  * ```
@@ -36,7 +36,7 @@ export interface JaegerAgentExporterOptions {
  *
  * @example
  * ```ts
- * import type { JaegerAgentExporterStats } from "@spanwire/trace/exporters/jaeger";
+ * import type { JaegerAgentExporterStats } from "@spanwire/trace/exporters/jaeger/agent";
  *
  * const s: JaegerAgentExporterStats = { packetsSent: 1, packetsFailed: 0, bytesSent: 512, refused: 0 };
  * ```
@@ -79,9 +79,9 @@ function errorCode(e: unknown): string {
  *
  * @example Send a packet to a mock agent
  * ```ts
- * import {
- *   BatchEncoder, JaegerAgentExporter, MockJaegerAgent,
- * } from "@spanwire/trace/exporters/jaeger";
+ * import { BatchEncoder } from "@spanwire/trace/exporters/jaeger";
+ * import { JaegerAgentExporter } from "@spanwire/trace/exporters/jaeger/agent";
+ * import { MockJaegerAgent } from "@spanwire/trace/exporters/jaeger/testing";
  * import { Span } from "@spanwire/trace/trace";
  * import assert from "node:assert/strict";
  *

@@ -1,6 +1,9 @@
 /**
- * The Jaeger exporter: the Thrift model, the compact-Thrift codec, the encoding backends, the
- * batch encoder and the UDP exporter.
+ * The Jaeger exporter's pure part: the Thrift model, the compact-Thrift codec, the encoding
+ * backends, the batch encoder and the terminal waterfall. It does no I/O and imports no `node:`
+ * module, so it runs in browsers too. The UDP parts have their own entry points:
+ * `@spanwire/trace/exporters/jaeger/agent` (`JaegerAgentExporter`) and
+ * `@spanwire/trace/exporters/jaeger/testing` (`MockJaegerAgent`).
  *
  * @module
  */
@@ -34,10 +37,4 @@ export {
   TRIMMED_TAG,
 } from "./batch_encoder.ts";
 export { type BackendName, backendNames, defaultBackendName, resolveBackend } from "./backends.ts";
-export {
-  JaegerAgentExporter,
-  type JaegerAgentExporterOptions,
-  type JaegerAgentExporterStats,
-} from "./agent_exporter.ts";
-export { MockJaegerAgent, type MockJaegerAgentOptions } from "./testing.ts";
 export { formatWaterfall, type WaterfallOptions } from "./waterfall.ts";

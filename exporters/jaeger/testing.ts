@@ -16,7 +16,7 @@ import type { JaegerBatch, JaegerSpan } from "./thrift_model.ts";
  *
  * @example
  * ```ts
- * import type { MockJaegerAgentOptions } from "@spanwire/trace/exporters/jaeger";
+ * import type { MockJaegerAgentOptions } from "@spanwire/trace/exporters/jaeger/testing";
  *
  * const options: MockJaegerAgentOptions = { port: 0 };
  * ```
@@ -47,9 +47,9 @@ interface Waiter {
  *
  * @example Receive spans sent through the exporter
  * ```ts
- * import {
- *   BatchEncoder, JaegerAgentExporter, MockJaegerAgent,
- * } from "@spanwire/trace/exporters/jaeger";
+ * import { BatchEncoder } from "@spanwire/trace/exporters/jaeger";
+ * import { JaegerAgentExporter } from "@spanwire/trace/exporters/jaeger/agent";
+ * import { MockJaegerAgent } from "@spanwire/trace/exporters/jaeger/testing";
  * import { Span } from "@spanwire/trace/trace";
  * import assert from "node:assert/strict";
  *
@@ -98,7 +98,7 @@ export class MockJaegerAgent {
    *
    * @example
    * ```ts
-   * import { MockJaegerAgent } from "@spanwire/trace/exporters/jaeger";
+   * import { MockJaegerAgent } from "@spanwire/trace/exporters/jaeger/testing";
    * import assert from "node:assert/strict";
    *
    * const agent = await MockJaegerAgent.start();

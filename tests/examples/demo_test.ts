@@ -4,12 +4,8 @@
 // typed tags) and the W3C/Jaeger rule that a callee's parent is the caller's span.
 
 import assert from "node:assert/strict";
-import {
-  type JaegerSpan,
-  type JaegerTag,
-  MockJaegerAgent,
-  TagType,
-} from "../../exporters/jaeger/mod.ts";
+import { type JaegerSpan, type JaegerTag, TagType } from "../../exporters/jaeger/mod.ts";
+import { MockJaegerAgent } from "../../exporters/jaeger/testing.ts";
 import { perPartitionTracingOn, runDemo } from "../../examples/_demo.ts";
 import { runDemoServer } from "../../examples/_demo_server.ts";
 import { runClient } from "../../examples/_client.ts";

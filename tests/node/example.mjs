@@ -8,7 +8,7 @@ import { spawn } from "node:child_process";
 import { once } from "node:events";
 import { fileURLToPath } from "node:url";
 
-const { MockJaegerAgent } = await import("spanwire/exporters/jaeger");
+const { MockJaegerAgent } = await import("spanwire/exporters/jaeger/testing");
 
 const TRACE = "4bf92f3577b34da6a3ce929d0e0e4736";
 const SPAN = "00f067aa0ba902b7";

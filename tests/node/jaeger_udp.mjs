@@ -8,7 +8,8 @@ import assert from "node:assert/strict";
 import { createServer } from "node:http";
 
 const { tracingFromEnv } = await import("spanwire/exporters");
-const { MockJaegerAgent, TagType } = await import("spanwire/exporters/jaeger");
+const { TagType } = await import("spanwire/exporters/jaeger");
+const { MockJaegerAgent } = await import("spanwire/exporters/jaeger/testing");
 const { traceNodeListener, spanContextOf } = await import("spanwire/http/node");
 const { float, SpanRecorder } = await import("spanwire/trace");
 
