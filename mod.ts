@@ -2,9 +2,11 @@
  * spanwire: distributed tracing for Deno and Node, after InfluxDB IOx's `trace`, `trace_http`
  * and `trace_exporters`.
  *
- * The root module re-exports the span model (`./trace`). HTTP context (`./http`), exporters
- * (`./exporters`) and the Jaeger exporter (`./exporters/jaeger`) have their own entry points, so
- * that code for one runtime never pulls in another's modules.
+ * The root module re-exports the span model (`./trace`) and HTTP context (`./http`), both pure:
+ * they run in Deno, Node, Bun and browsers. The `node:http` adapter (`./http/node`), the
+ * exporters (`./exporters`), the Jaeger encoding (`./exporters/jaeger`), its UDP parts
+ * (`./exporters/jaeger/agent`, `./exporters/jaeger/testing`) and the WASM backend (`./wasm`)
+ * have their own entry points, so that code for one runtime never pulls in another's modules.
  *
  * @example
  * ```ts
