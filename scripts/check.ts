@@ -47,22 +47,57 @@ const only = list("--only");
 const skip = list("--skip") ?? [];
 const chosen = steps.filter((s) => (only ? only.includes(s.name) : true) && !skip.includes(s.name));
 
+// Test counts, read off each step's output as it streams by: Deno's closing line
+// ("ok | 12 passed (3 steps) | 0 failed") and node --test's "# pass N" / "# fail N".
+let testsPassed = 0;
+let testsFailed = 0;
+function countTests(text: string): void {
+  // deno-lint-ignore no-control-regex
+  const plain = text.replace(/\x1b\[[0-9;]*m/g, "");
+  for (const m of plain.matchAll(/\| (\d+) passed(?: \(\d+ steps?\))? \| (\d+) failed/g)) {
+    testsPassed += Number(m[1]);
+    testsFailed += Number(m[2]);
+  }
+  for (const m of plain.matchAll(/^# pass (\d+)$/gm)) testsPassed += Number(m[1]);
+  for (const m of plain.matchAll(/^# fail (\d+)$/gm)) testsFailed += Number(m[1]);
+}
+
+/** Runs a step, passing its output through and counting the tests it reports. */
+async function run(step: Step): Promise<number> {
+  const child = new Deno.Command(step.cmd[0]!, {
+    args: step.cmd.slice(1),
+    stdout: "piped",
+    stderr: "inherit",
+  }).spawn();
+  const decoder = new TextDecoder();
+  let pending = "";
+  for await (const chunk of child.stdout) {
+    await Deno.stdout.write(chunk);
+    pending += decoder.decode(chunk, { stream: true });
+    const cut = pending.lastIndexOf("\n");
+    if (cut >= 0) {
+      countTests(pending.slice(0, cut + 1));
+      pending = pending.slice(cut + 1);
+    }
+  }
+  countTests(pending);
+  return (await child.status).code;
+}
+
 let passed = 0;
 for (const step of chosen) {
   const started = performance.now();
   console.log(`\n=== ${step.name}: ${step.cmd.slice(1).join(" ")}`);
-  const { code } = await new Deno.Command(step.cmd[0]!, {
-    args: step.cmd.slice(1),
-    stdout: "inherit",
-    stderr: "inherit",
-  }).output();
+  const code = await run(step);
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
   if (code !== 0) {
     console.error(`\n=== ${step.name} FAILED (exit ${code}, ${seconds}s)`);
     console.log(`steps: ${passed} passed, 1 failed`);
+    console.log(`tests: ${testsPassed} passed, ${Math.max(1, testsFailed)} failed`);
     Deno.exit(code);
   }
   console.log(`=== ${step.name} ok (${seconds}s)`);
   passed++;
 }
 console.log(`\nsteps: ${passed} passed, 0 failed`);
+console.log(`tests: ${testsPassed} passed, ${testsFailed} failed`);
