@@ -2,19 +2,28 @@
 // our Span model, with the mapping of span_to_jaeger.ts, byte for byte what `spanToJaeger` then
 // `jsSpanEncoder` write (tests/exporters/jaeger/span_writer_test.ts holds it to that), but
 // without building Jaeger spans, tags and id objects first: no allocation per span beyond what
-// the strings need.
+// the strings need. The buffer and the compact primitives are those of _byte_buffer.ts, shared
+// with js_span_encoder.ts.
 
 import { Float, type MetadataValue, type Span } from "../../trace/span.ts";
 import { STATUS_DESCRIPTION_TAG } from "./span_to_jaeger.ts";
+import {
+  buf,
+  type ByteBuffer,
+  i64BigInt,
+  i64Number,
+  i64Parts,
+  listHeader,
+  newByteBuffer,
+  room,
+  SLACK,
+  str,
+  use,
+  view,
+} from "./_byte_buffer.ts";
 
-const TWO_32 = 4294967296;
-const TWO_63 = 9223372036854775808;
 const I64_MIN = -(2n ** 63n);
 const I64_MAX = 2n ** 63n - 1n;
-/** Room guaranteed before each run of fixed-size writes. */
-const SLACK = 64;
-
-const textEncoder = new TextEncoder();
 
 // Metadata of the span being written, in insertion order, then the sorted order.
 const keys: string[] = [];
@@ -72,146 +81,8 @@ function order(memo: Memo): number[] {
   return idx;
 }
 
-let buf = new Uint8Array(64 * 1024);
-let view = new DataView(buf.buffer);
-
-/** Makes sure `buf` holds at least `need` bytes, keeping the first `keep`. */
-function grow(need: number, keep: number): void {
-  let cap = buf.length * 2;
-  while (cap < need) cap *= 2;
-  const next = new Uint8Array(cap);
-  next.set(buf.subarray(0, keep));
-  buf = next;
-  view = new DataView(next.buffer);
-}
-
-function room(p: number, n: number): void {
-  if (p + n > buf.length) grow(p + n, p);
-}
-
-function varint(p: number, n: number): number {
-  n >>>= 0;
-  const b = buf;
-  while (n >= 0x80) {
-    b[p++] = (n & 0x7f) | 0x80;
-    n >>>= 7;
-  }
-  b[p++] = n;
-  return p;
-}
-
-/** The zigzag varint of the i64 (hi, lo) (two's complement halves). */
-function parts(p: number, hi: number, lo: number): number {
-  const sign = hi >> 31;
-  const zh = (((hi << 1) | (lo >>> 31)) ^ sign) >>> 0;
-  const zl = ((lo << 1) ^ sign) >>> 0;
-  const b = buf;
-  if (zh >= 0x80000) {
-    // 51 bits or more, as random ids mostly are: unrolled. A Uint8Array store keeps the low 8
-    // bits, so `x | 0x80` writes bits 0..6 of x with the continuation bit.
-    b[p] = zl | 0x80;
-    b[p + 1] = (zl >>> 7) | 0x80;
-    b[p + 2] = (zl >>> 14) | 0x80;
-    b[p + 3] = (zl >>> 21) | 0x80;
-    const mid = ((zl >>> 28) | (zh << 4)) >>> 0; // bits 28..59
-    b[p + 4] = mid | 0x80;
-    b[p + 5] = (mid >>> 7) | 0x80;
-    b[p + 6] = (mid >>> 14) | 0x80;
-    const top = zh >>> 17; // bits 49..63
-    if (top < 0x80) {
-      b[p + 7] = top;
-      return p + 8;
-    }
-    b[p + 7] = top | 0x80;
-    const last = top >>> 7; // bits 56..63
-    if (last < 0x80) {
-      b[p + 8] = last;
-      return p + 9;
-    }
-    b[p + 8] = last | 0x80;
-    b[p + 9] = last >>> 7;
-    return p + 10;
-  }
-  let h = zh;
-  let l = zl;
-  while (h !== 0) {
-    b[p++] = (l & 0x7f) | 0x80;
-    l = ((l >>> 7) | (h << 25)) >>> 0;
-    h >>>= 7;
-  }
-  while (l >= 0x80) {
-    b[p++] = (l & 0x7f) | 0x80;
-    l >>>= 7;
-  }
-  b[p++] = l;
-  return p;
-}
-
-/** An integral number in [-2^63, 2^63) as a zigzag i64 (else a RangeError, as the codec). */
-function long(p: number, v: number): number {
-  if ((v | 0) === v) {
-    const z = ((v << 1) ^ (v >> 31)) >>> 0;
-    if (z < 0x80) {
-      buf[p] = z;
-      return p + 1;
-    }
-    return varint(p, z);
-  }
-  if (!(v >= -TWO_63 && v < TWO_63)) {
-    throw new RangeError(`Cannot encode i64: ${v} is not an integer in [-2^63, 2^63)`);
-  }
-  const lo = v >>> 0;
-  return parts(p, (v - lo) / TWO_32, lo);
-}
-
-function bigint(p: number, v: bigint): number {
-  const u = BigInt.asUintN(64, v);
-  return parts(p, Number(u >> 32n), Number(u & 0xffffffffn));
-}
-
-/** A string: varint byte length and UTF-8; afterwards SLACK bytes are free again. */
-function str(p: number, s: string): number {
-  const len = s.length;
-  if (p + len * 3 + 5 + SLACK > buf.length) grow(p + len * 3 + 5 + SLACK, p);
-  const b = buf;
-  if (len < 128) {
-    const start = p + 1;
-    let i = 0;
-    for (; i < len; i++) {
-      const c = s.charCodeAt(i);
-      if (c >= 0x80) break;
-      b[start + i] = c;
-    }
-    if (i === len) {
-      b[p] = len;
-      return start + len;
-    }
-  }
-  const max = len * 3;
-  const reserve = max < 0x80 ? 1 : max < 0x4000 ? 2 : max < 0x200000 ? 3 : max < 0x10000000 ? 4 : 5;
-  const start = p + reserve;
-  const written = textEncoder.encodeInto(s, b.subarray(start, start + max)).written;
-  const actual = written < 0x80
-    ? 1
-    : written < 0x4000
-    ? 2
-    : written < 0x200000
-    ? 3
-    : written < 0x10000000
-    ? 4
-    : 5;
-  if (actual !== reserve) b.copyWithin(p + actual, start, start + written);
-  return varint(p, written) + written;
-}
-
-function listHeader(p: number, size: number): number {
-  if (size < 15) {
-    buf[p] = (size << 4) | 0x0c;
-    return p + 1;
-  }
-  buf[p] = 0xfc;
-  return varint(p + 1, size);
-}
+/** This writer's own buffer: its results stay valid until its own next call. */
+const own: ByteBuffer = newByteBuffer(64 * 1024);
 
 function double(p: number, v: number): number {
   buf[p] = 0x02; // vType DOUBLE
@@ -222,7 +93,7 @@ function double(p: number, v: number): number {
 
 /** A Tag struct: key, vType and the one value field its type names, typed as metadata. */
 function tag(p: number, key: string, value: MetadataValue): number {
-  if (p + SLACK > buf.length) grow(p + SLACK, p);
+  room(p, SLACK);
   buf[p] = 0x18; // 1: key
   p = str(p + 1, key);
   const b = buf;
@@ -237,7 +108,7 @@ function tag(p: number, key: string, value: MetadataValue): number {
       if (Number.isSafeInteger(value)) {
         b[p] = 0x06; // LONG
         b[p + 1] = 0x46; // 6: vLong
-        p = long(p + 2, value);
+        p = i64Number(p + 2, value);
       } else {
         p = double(p, value);
       }
@@ -251,7 +122,7 @@ function tag(p: number, key: string, value: MetadataValue): number {
       if (value >= I64_MIN && value <= I64_MAX) {
         b[p] = 0x06;
         b[p + 1] = 0x46;
-        p = bigint(p + 2, value);
+        p = i64BigInt(p + 2, value);
       } else {
         b[p] = 0x00;
         b[p + 1] = 0x18;
@@ -288,7 +159,7 @@ function sortedTags(p: number, m: Memo, n: number): number {
     const bytes = cached[i];
     if (bytes !== undefined && last[i] === value && typeof value !== "object") {
       const len = bytes.length;
-      if (p + len + SLACK > buf.length) grow(p + len + SLACK, p);
+      room(p, len + SLACK);
       const b = buf;
       for (let k = 0; k < len; k++) b[p + k] = bytes[k]!;
       p += len;
@@ -311,19 +182,19 @@ function sortedTags(p: number, m: Memo, n: number): number {
 function span(p: number, s: Span): number {
   const ctx = s.ctx;
   const t = ctx.traceId;
-  room(p, SLACK * 2);
+  room(p, SLACK);
   const b = buf;
   b[p] = 0x16; // 1: traceIdLow
-  p = parts(p + 1, t.w2, t.w3);
+  p = i64Parts(p + 1, t.w2, t.w3);
   b[p] = 0x16; // 2: traceIdHigh
-  p = parts(p + 1, t.w0, t.w1);
+  p = i64Parts(p + 1, t.w0, t.w1);
   const id = ctx.spanId;
   b[p] = 0x16; // 3: spanId
-  p = parts(p + 1, id.hi, id.lo);
+  p = i64Parts(p + 1, id.hi, id.lo);
   const parent = ctx.parentSpanId;
   b[p++] = 0x16; // 4: parentSpanId
   if (parent === undefined) b[p++] = 0;
-  else p = parts(p, parent.hi, parent.lo);
+  else p = i64Parts(p, parent.hi, parent.lo);
   b[p] = 0x18; // 5: operationName
   p = str(p + 1, s.name);
   const links = ctx.links;
@@ -337,11 +208,11 @@ function span(p: number, s: Span): number {
       bb[p] = 0x15; // 1: refType
       bb[p + 1] = 0x02; // FOLLOWS_FROM (zigzag 1)
       bb[p + 2] = 0x16; // 2: traceIdLow
-      p = parts(p + 3, l.traceId.w2, l.traceId.w3);
+      p = i64Parts(p + 3, l.traceId.w2, l.traceId.w3);
       bb[p] = 0x16; // 3: traceIdHigh
-      p = parts(p + 1, l.traceId.w0, l.traceId.w1);
+      p = i64Parts(p + 1, l.traceId.w0, l.traceId.w1);
       bb[p] = 0x16; // 4: spanId
-      p = parts(p + 1, l.spanId.hi, l.spanId.lo);
+      p = i64Parts(p + 1, l.spanId.hi, l.spanId.lo);
       bb[p++] = 0;
     }
     room(p, SLACK);
@@ -354,13 +225,13 @@ function span(p: number, s: Span): number {
   const end = s.end;
   const startOk = start !== undefined && Number.isFinite(start);
   buf[p] = 0x16; // 8: startTime
-  p = long(p + 1, startOk ? Math.floor(start) : 0);
+  p = i64Number(p + 1, startOk ? Math.floor(start) : 0);
   let duration = 0;
   if (startOk && end !== undefined && Number.isFinite(end)) {
     duration = Math.max(0, Math.trunc(end - start));
   }
   buf[p] = 0x16; // 9: duration
-  p = long(p + 1, duration);
+  p = i64Number(p + 1, duration);
 
   // 10: tags: the metadata plus the status, sorted by key.
   const metadata = s.metadata;
@@ -395,7 +266,7 @@ function span(p: number, s: Span): number {
       const e = events[i]!;
       room(p, SLACK);
       buf[p] = 0x16; // 1: timestamp
-      p = long(p + 1, Number.isFinite(e.time) ? Math.floor(e.time) : 0);
+      p = i64Number(p + 1, Number.isFinite(e.time) ? Math.floor(e.time) : 0);
       buf[p] = 0x19; // 2: fields
       count = 0;
       e.metadata.forEach(collect);
@@ -428,6 +299,7 @@ export function writeSpans(
   which: number[],
   onError: (error: unknown) => void,
 ): { bytes: Uint8Array; written: number } {
+  use(own);
   let p = 0;
   let k = 0;
   for (let i = from; i < to; i++) {

@@ -2,10 +2,10 @@
  * The pure-TypeScript encoder backend (`"js"`): Jaeger spans to compact-Thrift `Span` structs,
  * byte for byte as Apache Thrift writes them, into one reused growable buffer.
  *
- * This is the hot path of the exporter, written for speed rather than brevity: one module-level
- * buffer, a local write position threaded through small helpers (which V8 inlines), constant
- * field headers, an ASCII fast path for strings, ids from {@linkcode I64Parts} as 32-bit halves
- * without BigInt, and one-byte varints without a loop. `encodeEmitBatch` (through the struct
+ * This is the hot path of the exporter, written for speed rather than brevity: one reused buffer
+ * and the primitives of `_byte_buffer.ts` (shared with the fused writer of `_span_writer.ts`), a
+ * local write position threaded through small helpers (which V8 inlines), constant field
+ * headers, ids from {@linkcode I64Parts} as 32-bit halves without BigInt. `encodeEmitBatch` (through the struct
  * writers over `CompactWriter`) is the plainer reference; both are held to Apache Thrift's bytes
  * by the conformance vectors.
  *
@@ -15,141 +15,31 @@
 import type { EncodedSpans, SpanEncoderBackend } from "./span_encoder_backend.ts";
 import type { I64, I64Parts, JaegerLog, JaegerSpan, JaegerTag } from "./thrift_model.ts";
 
-const TWO_32 = 4294967296;
-const TWO_63 = 9223372036854775808;
-/** Free bytes guaranteed before every run of fixed-size writes (the largest is < 64). */
-const SLACK = 128;
+import {
+  binary,
+  buf,
+  type ByteBuffer,
+  i32,
+  i64BigInt,
+  i64Number,
+  i64Parts,
+  listHeader,
+  newByteBuffer,
+  room,
+  SLACK,
+  str,
+  use,
+  view,
+} from "./_byte_buffer.ts";
 
-/** Up to this length a JS loop copies ASCII strings faster than `encodeInto` (measured). */
-const ASCII_LOOP_MAX = 48;
-
-const textEncoder = new TextEncoder();
-
-function varintSize(n: number): number {
-  return n < 0x80 ? 1 : n < 0x4000 ? 2 : n < 0x200000 ? 3 : n < 0x10000000 ? 4 : 5;
-}
-
-let buf = new Uint8Array(64 * 1024);
-let view = new DataView(buf.buffer);
+/** This encoder's own buffer: its results stay valid until its own next call. */
+const own: ByteBuffer = newByteBuffer(64 * 1024);
 let ends = new Uint32Array(256);
 
-/** Makes sure `buf` holds at least `need` bytes, keeping the first `keep`. */
-function grow(need: number, keep: number): void {
-  let cap = buf.length * 2;
-  while (cap < need) cap *= 2;
-  const next = new Uint8Array(cap);
-  next.set(buf.subarray(0, keep));
-  buf = next;
-  view = new DataView(next.buffer);
-}
-
-function room(p: number, n: number): void {
-  if (p + n > buf.length) grow(p + n, p);
-}
-
-function varint32(p: number, n: number): number {
-  n >>>= 0;
-  const b = buf;
-  while (n >= 0x80) {
-    b[p++] = (n & 0x7f) | 0x80;
-    n >>>= 7;
-  }
-  b[p++] = n;
-  return p;
-}
-
-function i32(p: number, n: number): number {
-  const z = ((n << 1) ^ (n >> 31)) >>> 0;
-  if (z < 0x80) {
-    buf[p] = z;
-    return p + 1;
-  }
-  return varint32(p, z);
-}
-
-/** The zigzag varint of the i64 whose halves are (hi, lo). */
-function i64Parts(p: number, hi: number, lo: number): number {
-  const sign = hi >> 31;
-  const zh = (((hi << 1) | (lo >>> 31)) ^ sign) >>> 0;
-  const zl = ((lo << 1) ^ sign) >>> 0;
-  if (zh === 0) return varint32(p, zl);
-  // More than 32 bits (random ids: nearly always 10 bytes): the low 28 bits as four bytes
-  // (a Uint8Array store keeps the low 8 bits), then the remaining <= 36 bits as a double.
-  const b = buf;
-  b[p] = zl | 0x80;
-  b[p + 1] = (zl >>> 7) | 0x80;
-  b[p + 2] = (zl >>> 14) | 0x80;
-  b[p + 3] = (zl >>> 21) | 0x80;
-  p += 4;
-  let r = zh * 16 + (zl >>> 28);
-  while (r >= 0x80) {
-    const low = r & 0x7f; // r mod 2^32 keeps the low 7 bits
-    b[p++] = low | 0x80;
-    r = (r - low) / 128;
-  }
-  b[p++] = r;
-  return p;
-}
-
 function i64(p: number, v: I64): number {
-  if (typeof v === "number") {
-    if ((v | 0) === v) return i32(p, v);
-    if (Number.isInteger(v) && v >= -TWO_63 && v < TWO_63) {
-      const lo = v >>> 0;
-      return i64Parts(p, (v - lo) / TWO_32, lo);
-    }
-    throw new RangeError(`Cannot encode i64: ${v} is not an integer in [-2^63, 2^63)`);
-  }
-  if (typeof v === "bigint") {
-    const u = BigInt.asUintN(64, v);
-    return i64Parts(p, Number(u >> 32n), Number(u & 0xffffffffn));
-  }
+  if (typeof v === "number") return i64Number(p, v);
+  if (typeof v === "bigint") return i64BigInt(p, v);
   return i64Parts(p, (v as I64Parts).hi, (v as I64Parts).lo >>> 0);
-}
-
-/** A string: varint byte length and UTF-8; afterwards SLACK bytes are free again. */
-function str(p: number, s: string): number {
-  const len = s.length;
-  if (p + len * 3 + 5 + SLACK > buf.length) grow(p + len * 3 + 5 + SLACK, p);
-  const b = buf;
-  if (len <= ASCII_LOOP_MAX) {
-    const start = p + 1;
-    let i = 0;
-    for (; i < len; i++) {
-      const c = s.charCodeAt(i);
-      if (c >= 0x80) break;
-      b[start + i] = c;
-    }
-    if (i === len) {
-      b[p] = len;
-      return start + len;
-    }
-  }
-  // Longer or non-ASCII: TextEncoder after room for the length varint of an all-ASCII string
-  // (the shortest the length can be), moved forward in the rare case that it is longer.
-  const reserve = varintSize(len);
-  const start = p + reserve;
-  const written = textEncoder.encodeInto(s, b.subarray(start, start + len * 3)).written;
-  const actual = varintSize(written);
-  if (actual !== reserve) b.copyWithin(p + actual, start, start + written);
-  return varint32(p, written) + written;
-}
-
-function binary(p: number, bytes: Uint8Array): number {
-  const n = bytes.length;
-  room(p, n + 5 + SLACK);
-  p = varint32(p, n);
-  buf.set(bytes, p);
-  return p + n;
-}
-
-function listHeader(p: number, size: number): number {
-  if (size < 15) {
-    buf[p] = (size << 4) | 0x0c;
-    return p + 1;
-  }
-  buf[p] = 0xfc;
-  return varint32(p + 1, size);
 }
 
 /** A Tag struct from its field values (no property loads here: see `tag`). */
@@ -319,6 +209,7 @@ function encodeSpans(spans: readonly JaegerSpan[]): EncodedSpans {
     while (cap < n) cap *= 2;
     ends = new Uint32Array(cap);
   }
+  use(own);
   let p = 0;
   for (let i = 0; i < n; i++) {
     p = span(p, spans[i]!);
