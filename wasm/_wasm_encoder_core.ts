@@ -31,6 +31,8 @@
 
 import type { I64Parts, JaegerSpan, JaegerTag } from "../exporters/jaeger/thrift_model.ts";
 import type { EncodedSpans } from "../exporters/jaeger/span_encoder_backend.ts";
+import type { WriteSpans } from "../exporters/jaeger/_span_writer.ts";
+import { i64RangeError } from "../exporters/jaeger/_compact_writer.ts";
 import { Float, type MetadataValue, type Span } from "../trace/span.ts";
 
 /** The exports of the compiled module. */
@@ -80,28 +82,13 @@ export interface WasmEncoderCore {
   encodeSpans(spans: readonly JaegerSpan[]): EncodedSpans;
   /** The same bytes as `encodeSpans(spans.map(spanToJaeger))`, without making Jaeger spans. */
   encodeTraceSpans(spans: readonly Span[]): EncodedSpans;
-  /** `spans[from..to)` as {@linkcode WriteTraceSpans} says: a span that throws is skipped. */
-  writeTraceSpans: WriteTraceSpans;
+  /** `spans[from..to)` as {@linkcode WriteSpans} says: a span that throws is skipped. */
+  writeTraceSpans: WriteSpans;
   /** The WASM memory's size in bytes. */
   memoryBytes(): number;
   /** The intern table: entries, bytes used, and how many times it was cleared. */
   internStats(): { entries: number; bytes: number; resets: number };
 }
-
-/**
- * Writes `spans[from..to)` as compact `Span` structs into one byte view: span `k` of the
- * `written` ones is `bytes[starts[k]..ends[k])` and came from `spans[which[k]]`; a span that
- * cannot be encoded is passed to `onError` and skipped. The view is valid until the next call.
- */
-export type WriteTraceSpans = (
-  spans: readonly Span[],
-  from: number,
-  to: number,
-  starts: number[],
-  ends: number[],
-  which: number[],
-  onError: (error: unknown) => void,
-) => { bytes: Uint8Array; written: number };
 
 /** Makes the encoder over one instance of the module. */
 export function createWasmEncoderCore(x: EncoderExports): WasmEncoderCore {
@@ -195,7 +182,7 @@ export function createWasmEncoderCore(x: EncoderExports): WasmEncoderCore {
         i32[p + 1] = v;
       } else {
         if (!Number.isInteger(v) || v < -TWO_63 || v >= TWO_63) {
-          throw new RangeError(`Cannot encode i64: ${v} is not an integer in [-2^63, 2^63)`);
+          throw i64RangeError(v);
         }
         i32[p] = Math.floor(v / TWO_32);
         i32[p + 1] = v >>> 0;
@@ -803,15 +790,7 @@ export function createWasmEncoderCore(x: EncoderExports): WasmEncoderCore {
     };
   }
 
-  function writeTraceSpans(
-    spans: readonly Span[],
-    from: number,
-    to: number,
-    starts: number[],
-    ends: number[],
-    which: number[],
-    onError: (error: unknown) => void,
-  ): { bytes: Uint8Array; written: number } {
+  const writeTraceSpans: WriteSpans = (spans, from, to, starts, ends, which, onError) => {
     if (entries >= INTERN_MAX_ENTRIES || internTop > internEnd - 1024) resetIntern();
     const n = Math.max(0, to - from);
     const endsBase = internEnd + SLACK;
@@ -843,7 +822,7 @@ export function createWasmEncoderCore(x: EncoderExports): WasmEncoderCore {
       start = end;
     }
     return { bytes: u8.subarray(outBase, outEnd), written: k };
-  }
+  };
 
   ensureBytes(internEnd + SLACK + 64 * 1024);
   return {

@@ -15,6 +15,7 @@ import { jsSpanEncoder } from "../exporters/jaeger/js_span_encoder.ts";
 import { spanToJaeger } from "../exporters/jaeger/span_to_jaeger.ts";
 import type { EncodedSpans, SpanEncoderBackend } from "../exporters/jaeger/span_encoder_backend.ts";
 import type { JaegerSpan } from "../exporters/jaeger/thrift_model.ts";
+import { type WriteSpans, writeSpans } from "../exporters/jaeger/_span_writer.ts";
 import type { Span } from "../trace/span.ts";
 import { ENCODER_WASM_BASE64 } from "./_encoder_wasm.generated.ts";
 import {
@@ -162,75 +163,12 @@ function encodeSpans(spans: readonly JaegerSpan[]): EncodedSpans {
   return jsSpanEncoder.encodeSpans(spans);
 }
 
-/** The fallback of writeTraceSpans: spanToJaeger then the "js" backend, span by span on errors. */
-function writeTraceSpansJs(
-  spans: readonly Span[],
-  from: number,
-  to: number,
-  starts: number[],
-  ends: number[],
-  which: number[],
-  onError: (error: unknown) => void,
-): { bytes: Uint8Array; written: number } {
-  const converted: JaegerSpan[] = [];
-  const index: number[] = [];
-  for (let i = from; i < to; i++) {
-    try {
-      converted.push(spanToJaeger(spans[i]!));
-      index.push(i);
-    } catch (e) {
-      onError(e);
-    }
-  }
-  try {
-    const { bytes, ends: e } = jsSpanEncoder.encodeSpans(converted);
-    let start = 0;
-    for (let k = 0; k < converted.length; k++) {
-      starts[k] = start;
-      ends[k] = start = e[k]!;
-      which[k] = index[k]!;
-    }
-    return { bytes, written: converted.length };
-  } catch {
-    // Some span cannot be encoded: one at a time, into one buffer.
-    const parts: Uint8Array[] = [];
-    let total = 0;
-    for (let k = 0; k < converted.length; k++) {
-      try {
-        const bytes = jsSpanEncoder.encodeSpans([converted[k]!]).bytes.slice();
-        starts[parts.length] = total;
-        total += bytes.length;
-        ends[parts.length] = total;
-        which[parts.length] = index[k]!;
-        parts.push(bytes);
-      } catch (e) {
-        onError(e);
-      }
-    }
-    const bytes = new Uint8Array(total);
-    let at = 0;
-    for (const part of parts) {
-      bytes.set(part, at);
-      at += part.length;
-    }
-    return { bytes, written: parts.length };
-  }
-}
-
-function writeTraceSpans(
-  spans: readonly Span[],
-  from: number,
-  to: number,
-  starts: number[],
-  ends: number[],
-  which: number[],
-  onError: (error: unknown) => void,
-): { bytes: Uint8Array; written: number } {
+const writeTraceSpans: WriteSpans = (spans, from, to, starts, ends, which, onError) => {
   if (core !== undefined || ready()) {
     return core!.writeTraceSpans(spans, from, to, starts, ends, which, onError);
   }
-  return writeTraceSpansJs(spans, from, to, starts, ends, which, onError);
-}
+  return writeSpans(spans, from, to, starts, ends, which, onError); // the "js" fused writer
+};
 
 function encodeTraceSpans(spans: readonly Span[]): EncodedSpans {
   if (core !== undefined || ready()) return core!.encodeTraceSpans(spans);

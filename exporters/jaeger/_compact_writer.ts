@@ -34,6 +34,11 @@ const TWO_63 = 9223372036854775808;
 
 const encoder = new TextEncoder();
 
+/** The error of an i64 `number` that is not an integer in [-2^63, 2^63) (every writer's). */
+export function i64RangeError(v: number): RangeError {
+  return new RangeError(`Cannot encode i64: ${v} is not an integer in [-2^63, 2^63)`);
+}
+
 /** Bytes needed for `n` (an unsigned 32-bit value) as a varint. */
 export function varint32Size(n: number): number {
   n >>>= 0;
@@ -108,7 +113,7 @@ let splitLo = 0;
 function splitI64(v: I64): void {
   if (typeof v === "number") {
     if (!Number.isInteger(v) || v < -TWO_63 || v >= TWO_63) {
-      throw new RangeError(`Cannot encode i64: ${v} is not an integer in [-2^63, 2^63)`);
+      throw i64RangeError(v);
     }
     splitLo = v >>> 0;
     splitHi = Math.floor(v / TWO_32) >>> 0;

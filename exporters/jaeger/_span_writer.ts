@@ -7,20 +7,7 @@
 
 import { Float, type MetadataValue, type Span } from "../../trace/span.ts";
 import { STATUS_DESCRIPTION_TAG } from "./span_to_jaeger.ts";
-import {
-  buf,
-  type ByteBuffer,
-  i64BigInt,
-  i64Number,
-  i64Parts,
-  listHeader,
-  newByteBuffer,
-  room,
-  SLACK,
-  str,
-  use,
-  view,
-} from "./_byte_buffer.ts";
+import { ByteBuffer, SLACK } from "./_byte_buffer.ts";
 
 const I64_MIN = -(2n ** 63n);
 const I64_MAX = 2n ** 63n - 1n;
@@ -82,33 +69,33 @@ function order(memo: Memo): number[] {
 }
 
 /** This writer's own buffer: its results stay valid until its own next call. */
-const own: ByteBuffer = newByteBuffer(64 * 1024);
+const out: ByteBuffer = new ByteBuffer(64 * 1024);
 
 function double(p: number, v: number): number {
-  buf[p] = 0x02; // vType DOUBLE
-  buf[p + 1] = 0x27; // 4: vDouble
-  view.setFloat64(p + 2, v, true);
+  out.buf[p] = 0x02; // vType DOUBLE
+  out.buf[p + 1] = 0x27; // 4: vDouble
+  out.view.setFloat64(p + 2, v, true);
   return p + 10;
 }
 
 /** A Tag struct: key, vType and the one value field its type names, typed as metadata. */
 function tag(p: number, key: string, value: MetadataValue): number {
-  room(p, SLACK);
-  buf[p] = 0x18; // 1: key
-  p = str(p + 1, key);
-  const b = buf;
+  out.room(p, SLACK);
+  out.buf[p] = 0x18; // 1: key
+  p = out.str(p + 1, key);
+  const b = out.buf;
   b[p++] = 0x15; // 2: vType
   switch (typeof value) {
     case "string":
       b[p] = 0x00; // STRING
       b[p + 1] = 0x18; // 3: vStr
-      p = str(p + 2, value);
+      p = out.str(p + 2, value);
       break;
     case "number":
       if (Number.isSafeInteger(value)) {
         b[p] = 0x06; // LONG
         b[p + 1] = 0x46; // 6: vLong
-        p = i64Number(p + 2, value);
+        p = out.i64Number(p + 2, value);
       } else {
         p = double(p, value);
       }
@@ -122,11 +109,11 @@ function tag(p: number, key: string, value: MetadataValue): number {
       if (value >= I64_MIN && value <= I64_MAX) {
         b[p] = 0x06;
         b[p + 1] = 0x46;
-        p = i64BigInt(p + 2, value);
+        p = out.i64BigInt(p + 2, value);
       } else {
         b[p] = 0x00;
         b[p + 1] = 0x18;
-        p = str(p + 2, String(value));
+        p = out.str(p + 2, String(value));
       }
       break;
     default:
@@ -135,10 +122,10 @@ function tag(p: number, key: string, value: MetadataValue): number {
       } else {
         b[p] = 0x00;
         b[p + 1] = 0x18;
-        p = str(p + 2, String(value));
+        p = out.str(p + 2, String(value));
       }
   }
-  buf[p] = 0; // stop (str leaves SLACK bytes free)
+  out.buf[p] = 0; // stop (str leaves SLACK bytes free)
   return p + 1;
 }
 
@@ -159,8 +146,8 @@ function sortedTags(p: number, m: Memo, n: number): number {
     const bytes = cached[i];
     if (bytes !== undefined && last[i] === value && typeof value !== "object") {
       const len = bytes.length;
-      room(p, len + SLACK);
-      const b = buf;
+      out.room(p, len + SLACK);
+      const b = out.buf;
       for (let k = 0; k < len; k++) b[p + k] = bytes[k]!;
       p += len;
       continue;
@@ -171,7 +158,7 @@ function sortedTags(p: number, m: Memo, n: number): number {
     // Keep the bytes unless the value changed twice in a row (a value that differs in every
     // span, such as a request target, is not copied out for nothing).
     const same = last[i] === value;
-    cached[i] = same || !changed[i] ? buf.slice(start, p) : undefined;
+    cached[i] = same || !changed[i] ? out.buf.slice(start, p) : undefined;
     changed[i] = !same;
     last[i] = value;
   }
@@ -182,56 +169,56 @@ function sortedTags(p: number, m: Memo, n: number): number {
 function span(p: number, s: Span): number {
   const ctx = s.ctx;
   const t = ctx.traceId;
-  room(p, SLACK);
-  const b = buf;
+  out.room(p, SLACK);
+  const b = out.buf;
   b[p] = 0x16; // 1: traceIdLow
-  p = i64Parts(p + 1, t.w2, t.w3);
+  p = out.i64Parts(p + 1, t.w2, t.w3);
   b[p] = 0x16; // 2: traceIdHigh
-  p = i64Parts(p + 1, t.w0, t.w1);
+  p = out.i64Parts(p + 1, t.w0, t.w1);
   const id = ctx.spanId;
   b[p] = 0x16; // 3: spanId
-  p = i64Parts(p + 1, id.hi, id.lo);
+  p = out.i64Parts(p + 1, id.hi, id.lo);
   const parent = ctx.parentSpanId;
   b[p++] = 0x16; // 4: parentSpanId
   if (parent === undefined) b[p++] = 0;
-  else p = i64Parts(p, parent.hi, parent.lo);
+  else p = out.i64Parts(p, parent.hi, parent.lo);
   b[p] = 0x18; // 5: operationName
-  p = str(p + 1, s.name);
+  p = out.str(p + 1, s.name);
   const links = ctx.links;
   if (links.length > 0) {
-    buf[p] = 0x19; // 6: references
-    p = listHeader(p + 1, links.length);
+    out.buf[p] = 0x19; // 6: references
+    p = out.listHeader(p + 1, links.length);
     for (let i = 0; i < links.length; i++) {
       const l = links[i]!;
-      room(p, SLACK);
-      const bb = buf;
+      out.room(p, SLACK);
+      const bb = out.buf;
       bb[p] = 0x15; // 1: refType
       bb[p + 1] = 0x02; // FOLLOWS_FROM (zigzag 1)
       bb[p + 2] = 0x16; // 2: traceIdLow
-      p = i64Parts(p + 3, l.traceId.w2, l.traceId.w3);
+      p = out.i64Parts(p + 3, l.traceId.w2, l.traceId.w3);
       bb[p] = 0x16; // 3: traceIdHigh
-      p = i64Parts(p + 1, l.traceId.w0, l.traceId.w1);
+      p = out.i64Parts(p + 1, l.traceId.w0, l.traceId.w1);
       bb[p] = 0x16; // 4: spanId
-      p = i64Parts(p + 1, l.spanId.hi, l.spanId.lo);
+      p = out.i64Parts(p + 1, l.spanId.hi, l.spanId.lo);
       bb[p++] = 0;
     }
-    room(p, SLACK);
-    buf[p++] = 0x15; // 7: flags (delta 1)
+    out.room(p, SLACK);
+    out.buf[p++] = 0x15; // 7: flags (delta 1)
   } else {
-    buf[p++] = 0x25; // 7: flags (delta 2)
+    out.buf[p++] = 0x25; // 7: flags (delta 2)
   }
-  buf[p++] = ctx.sampled ? 0x02 : 0x00;
+  out.buf[p++] = ctx.sampled ? 0x02 : 0x00;
   const start = s.start;
   const end = s.end;
   const startOk = start !== undefined && Number.isFinite(start);
-  buf[p] = 0x16; // 8: startTime
-  p = i64Number(p + 1, startOk ? Math.floor(start) : 0);
+  out.buf[p] = 0x16; // 8: startTime
+  p = out.i64Number(p + 1, startOk ? Math.floor(start) : 0);
   let duration = 0;
   if (startOk && end !== undefined && Number.isFinite(end)) {
     duration = Math.max(0, Math.trunc(end - start));
   }
-  buf[p] = 0x16; // 9: duration
-  p = i64Number(p + 1, duration);
+  out.buf[p] = 0x16; // 9: duration
+  p = out.i64Number(p + 1, duration);
 
   // 10: tags: the metadata plus the status, sorted by key.
   const metadata = s.metadata;
@@ -248,49 +235,49 @@ function span(p: number, s: Span): number {
   }
   const n = count;
   const events = s.events;
-  room(p, SLACK);
+  out.room(p, SLACK);
   if (n > 0) {
-    buf[p] = 0x19; // 10: tags
-    p = listHeader(p + 1, n);
+    out.buf[p] = 0x19; // 10: tags
+    p = out.listHeader(p + 1, n);
     p = sortedTags(p, spanMemo, n);
     if (events.length > 0) {
-      room(p, SLACK);
-      buf[p++] = 0x19; // 11: logs (delta 1)
+      out.room(p, SLACK);
+      out.buf[p++] = 0x19; // 11: logs (delta 1)
     }
   } else if (events.length > 0) {
-    buf[p++] = 0x29; // 11: logs (delta 2)
+    out.buf[p++] = 0x29; // 11: logs (delta 2)
   }
   if (events.length > 0) {
-    p = listHeader(p, events.length);
+    p = out.listHeader(p, events.length);
     for (let i = 0; i < events.length; i++) {
       const e = events[i]!;
-      room(p, SLACK);
-      buf[p] = 0x16; // 1: timestamp
-      p = i64Number(p + 1, Number.isFinite(e.time) ? Math.floor(e.time) : 0);
-      buf[p] = 0x19; // 2: fields
+      out.room(p, SLACK);
+      out.buf[p] = 0x16; // 1: timestamp
+      p = out.i64Number(p + 1, Number.isFinite(e.time) ? Math.floor(e.time) : 0);
+      out.buf[p] = 0x19; // 2: fields
       count = 0;
       e.metadata.forEach(collect);
       const m = count;
-      p = listHeader(p + 1, m + 1);
+      p = out.listHeader(p + 1, m + 1);
       p = tag(p, "event", e.message);
       if (m > 0) p = sortedTags(p, eventMemo, m);
-      room(p, 1);
-      buf[p++] = 0; // Log stop
+      out.room(p, 1);
+      out.buf[p++] = 0; // Log stop
     }
   }
-  room(p, 1);
-  buf[p++] = 0; // Span stop
+  out.room(p, 1);
+  out.buf[p++] = 0; // Span stop
   return p;
 }
 
 /**
- * Writes spans `from` to `to` (exclusive) back to back into the module's buffer. For each span
- * written, `starts[k]` and `ends[k]` are its offsets and `which[k]` its index in `spans`. A span
- * that cannot be encoded (a time beyond the i64 range) is skipped and passed to `onError`.
- *
- * @returns The buffer (valid until the next call) and the number of spans written.
+ * A backend's fused path: `spans[from..to)` written straight from the span model into one byte
+ * out.view: span `k` of the `written` ones is `bytes[starts[k]..ends[k])` and came from
+ * `spans[which[k]]`; a span that cannot be encoded (a time beyond the i64 range) is skipped and
+ * passed to `onError`. The out.view is valid until the next call. `writeSpans` below is the "js"
+ * one; the "wasm" backend's `writeTraceSpans` has the same contract.
  */
-export function writeSpans(
+export type WriteSpans = (
   spans: readonly Span[],
   from: number,
   to: number,
@@ -298,8 +285,9 @@ export function writeSpans(
   ends: number[],
   which: number[],
   onError: (error: unknown) => void,
-): { bytes: Uint8Array; written: number } {
-  use(own);
+) => { bytes: Uint8Array; written: number };
+
+const write: WriteSpans = (spans, from, to, starts, ends, which, onError) => {
   let p = 0;
   let k = 0;
   for (let i = from; i < to; i++) {
@@ -314,5 +302,8 @@ export function writeSpans(
       onError(e);
     }
   }
-  return { bytes: buf, written: k };
-}
+  return { bytes: out.buf, written: k };
+};
+
+/** The "js" {@linkcode WriteSpans}, into this module's buffer. */
+export const writeSpans: WriteSpans = write;

@@ -10,7 +10,7 @@ import { RateLimitedWarning } from "../../trace/_warning.ts";
 import { utf8Length, varint32Size } from "./_compact_writer.ts";
 import { type BackendName, resolveBackend } from "./backends.ts";
 import { jsSpanEncoder } from "./js_span_encoder.ts";
-import { writeSpans } from "./_span_writer.ts";
+import { type WriteSpans, writeSpans } from "./_span_writer.ts";
 import {
   assembleEmitBatch,
   type EmitBatchFrame,
@@ -36,20 +36,6 @@ export const MIN_PACKET_SIZE = 256;
 export const MAX_PACKET_SIZE = 65507;
 /** The tag added to a span that was trimmed to fit a packet (a `BOOL`, `true`). */
 export const TRIMMED_TAG = "spanwire.trimmed";
-/**
- * A backend's fused path: `spans[from..to)` encoded straight from the span model (the contract
- * of `writeSpans` in _span_writer.ts, which the "wasm" backend's `writeTraceSpans` shares).
- */
-type WriteSpans = (
-  spans: readonly Span[],
-  from: number,
-  to: number,
-  starts: number[],
-  ends: number[],
-  which: number[],
-  onError: (error: unknown) => void,
-) => { bytes: Uint8Array; written: number };
-
 /** The size of the buffers packets are assembled in (each packet is a view of one). */
 const SLAB_BYTES = 1 << 20;
 /** Spans converted and encoded at a time. */

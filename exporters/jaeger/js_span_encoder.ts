@@ -15,31 +15,20 @@
 import type { EncodedSpans, SpanEncoderBackend } from "./span_encoder_backend.ts";
 import type { I64, I64Parts, JaegerLog, JaegerSpan, JaegerTag } from "./thrift_model.ts";
 
-import {
-  binary,
-  buf,
-  type ByteBuffer,
-  i32,
-  i64BigInt,
-  i64Number,
-  i64Parts,
-  listHeader,
-  newByteBuffer,
-  room,
-  SLACK,
-  str,
-  use,
-  view,
-} from "./_byte_buffer.ts";
+import { ByteBuffer, SLACK } from "./_byte_buffer.ts";
+import { i64RangeError } from "./_compact_writer.ts";
 
 /** This encoder's own buffer: its results stay valid until its own next call. */
-const own: ByteBuffer = newByteBuffer(64 * 1024);
+const out: ByteBuffer = new ByteBuffer(64 * 1024);
 let ends = new Uint32Array(256);
 
 function i64(p: number, v: I64): number {
-  if (typeof v === "number") return i64Number(p, v);
-  if (typeof v === "bigint") return i64BigInt(p, v);
-  return i64Parts(p, (v as I64Parts).hi, (v as I64Parts).lo >>> 0);
+  if (typeof v === "number") {
+    if (!Number.isInteger(v)) throw i64RangeError(v);
+    return out.i64Number(p, v);
+  }
+  if (typeof v === "bigint") return out.i64BigInt(p, v);
+  return out.i64Parts(p, (v as I64Parts).hi, (v as I64Parts).lo >>> 0);
 }
 
 /** A Tag struct from its field values (no property loads here: see `tag`). */
@@ -53,37 +42,37 @@ function tagValues(
   vLong: I64 | undefined,
   vBinary: Uint8Array | undefined,
 ): number {
-  room(p, SLACK);
-  buf[p] = 0x18; // 1: key (binary)
-  p = str(p + 1, key);
-  buf[p] = 0x15; // 2: vType (i32)
-  p = i32(p + 1, vType);
+  out.room(p, SLACK);
+  out.buf[p] = 0x18; // 1: key (binary)
+  p = out.str(p + 1, key);
+  out.buf[p] = 0x15; // 2: vType (i32)
+  p = out.i32(p + 1, vType);
   let last = 2;
   if (vStr != null) {
-    buf[p] = 0x18; // 3: vStr
-    p = str(p + 1, vStr);
+    out.buf[p] = 0x18; // 3: vStr
+    p = out.str(p + 1, vStr);
     last = 3;
   }
   if (vDouble != null) {
-    buf[p] = ((4 - last) << 4) | 0x07;
-    view.setFloat64(p + 1, vDouble, true);
+    out.buf[p] = ((4 - last) << 4) | 0x07;
+    out.view.setFloat64(p + 1, vDouble, true);
     p += 9;
     last = 4;
   }
   if (vBool != null) {
-    buf[p++] = ((5 - last) << 4) | (vBool ? 0x01 : 0x02);
+    out.buf[p++] = ((5 - last) << 4) | (vBool ? 0x01 : 0x02);
     last = 5;
   }
   if (vLong != null) {
-    buf[p] = ((6 - last) << 4) | 0x06;
+    out.buf[p] = ((6 - last) << 4) | 0x06;
     p = i64(p + 1, vLong);
     last = 6;
   }
   if (vBinary != null) {
-    buf[p] = ((7 - last) << 4) | 0x08;
-    p = binary(p + 1, vBinary);
+    out.buf[p] = ((7 - last) << 4) | 0x08;
+    p = out.binary(p + 1, vBinary);
   }
-  buf[p] = 0; // stop
+  out.buf[p] = 0; // stop
   return p + 1;
 }
 
@@ -124,26 +113,26 @@ function tag(p: number, t: JaegerTag): number {
 
 function tags(p: number, list: readonly JaegerTag[]): number {
   const n = list.length;
-  room(p, SLACK);
-  p = listHeader(p, n);
+  out.room(p, SLACK);
+  p = out.listHeader(p, n);
   for (let i = 0; i < n; i++) p = tag(p, list[i]!);
   return p;
 }
 
 function log(p: number, l: JaegerLog): number {
-  room(p, SLACK);
-  buf[p] = 0x16; // 1: timestamp
+  out.room(p, SLACK);
+  out.buf[p] = 0x16; // 1: timestamp
   p = i64(p + 1, l.timestamp);
-  buf[p] = 0x19; // 2: fields
+  out.buf[p] = 0x19; // 2: fields
   p = tags(p + 1, l.fields);
-  room(p, SLACK);
-  buf[p] = 0;
+  out.room(p, SLACK);
+  out.buf[p] = 0;
   return p + 1;
 }
 
 function span(p: number, s: JaegerSpan): number {
-  room(p, SLACK);
-  const b = buf;
+  out.room(p, SLACK);
+  const b = out.buf;
   b[p] = 0x16; // 1: traceIdLow
   p = i64(p + 1, s.traceIdLow);
   b[p] = 0x16; // 2: traceIdHigh
@@ -153,52 +142,52 @@ function span(p: number, s: JaegerSpan): number {
   b[p] = 0x16; // 4: parentSpanId
   p = i64(p + 1, s.parentSpanId);
   b[p] = 0x18; // 5: operationName
-  p = str(p + 1, s.operationName);
+  p = out.str(p + 1, s.operationName);
   const refs = s.references;
   if (refs != null) {
-    buf[p] = 0x19; // 6: references
-    p = listHeader(p + 1, refs.length);
+    out.buf[p] = 0x19; // 6: references
+    p = out.listHeader(p + 1, refs.length);
     for (let i = 0; i < refs.length; i++) {
       const r = refs[i]!;
-      room(p, SLACK);
-      buf[p] = 0x15; // 1: refType
-      p = i32(p + 1, r.refType);
-      buf[p] = 0x16; // 2: traceIdLow
+      out.room(p, SLACK);
+      out.buf[p] = 0x15; // 1: refType
+      p = out.i32(p + 1, r.refType);
+      out.buf[p] = 0x16; // 2: traceIdLow
       p = i64(p + 1, r.traceIdLow);
-      buf[p] = 0x16; // 3: traceIdHigh
+      out.buf[p] = 0x16; // 3: traceIdHigh
       p = i64(p + 1, r.traceIdHigh);
-      buf[p] = 0x16; // 4: spanId
+      out.buf[p] = 0x16; // 4: spanId
       p = i64(p + 1, r.spanId);
-      buf[p++] = 0;
+      out.buf[p++] = 0;
     }
-    room(p, SLACK);
-    buf[p] = 0x15; // 7: flags (delta 1 from 6)
+    out.room(p, SLACK);
+    out.buf[p] = 0x15; // 7: flags (delta 1 from 6)
   } else {
-    buf[p] = 0x25; // 7: flags (delta 2 from 5)
+    out.buf[p] = 0x25; // 7: flags (delta 2 from 5)
   }
-  p = i32(p + 1, s.flags);
-  buf[p] = 0x16; // 8: startTime
+  p = out.i32(p + 1, s.flags);
+  out.buf[p] = 0x16; // 8: startTime
   p = i64(p + 1, s.startTime);
-  buf[p] = 0x16; // 9: duration
+  out.buf[p] = 0x16; // 9: duration
   p = i64(p + 1, s.duration);
   const t = s.tags;
   const logs = s.logs;
   if (t != null) {
-    buf[p] = 0x19; // 10: tags
+    out.buf[p] = 0x19; // 10: tags
     p = tags(p + 1, t);
     if (logs != null) {
-      room(p, SLACK);
-      buf[p++] = 0x19; // 11: logs (delta 1 from 10)
+      out.room(p, SLACK);
+      out.buf[p++] = 0x19; // 11: logs (delta 1 from 10)
     }
   } else if (logs != null) {
-    buf[p++] = 0x29; // 11: logs (delta 2 from 9)
+    out.buf[p++] = 0x29; // 11: logs (delta 2 from 9)
   }
   if (logs != null) {
-    p = listHeader(p, logs.length);
+    p = out.listHeader(p, logs.length);
     for (let i = 0; i < logs.length; i++) p = log(p, logs[i]!);
   }
-  room(p, SLACK);
-  buf[p] = 0; // stop
+  out.room(p, SLACK);
+  out.buf[p] = 0; // stop
   return p + 1;
 }
 
@@ -209,18 +198,17 @@ function encodeSpans(spans: readonly JaegerSpan[]): EncodedSpans {
     while (cap < n) cap *= 2;
     ends = new Uint32Array(cap);
   }
-  use(own);
   let p = 0;
   for (let i = 0; i < n; i++) {
     p = span(p, spans[i]!);
     ends[i] = p;
   }
-  return { bytes: buf.subarray(0, p), ends: ends.subarray(0, n) };
+  return { bytes: out.buf.subarray(0, p), ends: ends.subarray(0, n) };
 }
 
 /**
  * The pure-TypeScript {@linkcode SpanEncoderBackend} (name `"js"`): each span as a compact
- * `Span` struct, back to back, byte for byte as Apache Thrift writes them. Its result is a view
+ * `Span` struct, back to back, byte for byte as Apache Thrift writes them. Its result is a out.view
  * into a buffer it reuses: valid until its next call (copy what you keep). An i64 may be a
  * `number` (an integer in [-2^63, 2^63); anything else throws a `RangeError`, which the batch
  * encoder catches), a `bigint` (wrapped to 64 bits) or {@linkcode I64Parts}.
