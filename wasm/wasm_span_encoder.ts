@@ -64,14 +64,21 @@ function instantiate(module: WebAssembly.Module): void {
   core = createWasmEncoderCore(instance.exports as unknown as EncoderExports);
 }
 
-/** Loads the module synchronously if not done; false when running on the fallback. */
-function ready(): boolean {
+/** true: loaded; false: on the fallback (now or from now on); undefined: yet to load. */
+function settled(): boolean | undefined {
   if (core !== undefined) return true;
   if (fallback) return false;
   if (!hasWebAssembly()) {
     fallBack("WebAssembly is not available in this runtime");
     return false;
   }
+  return undefined;
+}
+
+/** Loads the module synchronously if not done; false when running on the fallback. */
+function ready(): boolean {
+  const done = settled();
+  if (done !== undefined) return done;
   try {
     compiled ??= new WebAssembly.Module(wasmBytes() as BufferSource);
     instantiate(compiled);
@@ -102,12 +109,8 @@ function ready(): boolean {
  * ```
  */
 export async function initWasmSpanEncoder(): Promise<boolean> {
-  if (core !== undefined) return true;
-  if (fallback) return false;
-  if (!hasWebAssembly()) {
-    fallBack("WebAssembly is not available in this runtime");
-    return false;
-  }
+  const done = settled();
+  if (done !== undefined) return done;
   try {
     compiled ??= await WebAssembly.compile(wasmBytes() as BufferSource);
     if (core === undefined) {
