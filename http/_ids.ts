@@ -219,23 +219,3 @@ export interface ContextFields {
   /** The W3C `tracestate` to carry through. */
   readonly traceState?: string;
 }
-
-const HEX_DIGIT_CODES = [48, 49, 50, 51, 52, 53, 54, 55, 56, 57, 97, 98, 99, 100, 101, 102];
-const hexCodes: number[] = new Array<number>(32).fill(48);
-
-function putWord(word: number, at: number): void {
-  for (let j = 0; j < 8; j++) hexCodes[at + j] = HEX_DIGIT_CODES[(word >>> (28 - 4 * j)) & 15]!;
-}
-
-/**
- * The trace id as 32 lower-case hex digits (what `traceId.toString()` gives), made as one flat
- * string and not kept on the id: the response header's copy goes when the response has gone,
- * while a string cached on the id would live as long as the exported span does.
- */
-export function traceIdHex(id: TraceId): string {
-  putWord(id.w0, 0);
-  putWord(id.w1, 8);
-  putWord(id.w2, 16);
-  putWord(id.w3, 24);
-  return String.fromCharCode.apply(null, hexCodes);
-}

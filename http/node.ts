@@ -24,7 +24,6 @@
 import { Buffer } from "node:buffer";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { setSpanContext } from "./_context_store.ts";
-import { traceIdHex } from "./_ids.ts";
 import {
   finishBody,
   finishCancelled,
@@ -130,7 +129,7 @@ export function traceNodeListener<
     const span = started;
     const method = started.method;
     setSpanContext(req, started.ctx);
-    res.setHeader("trace-id", traceIdHex(started.ctx.traceId));
+    res.setHeader("trace-id", started.ctx.traceId.toString());
 
     let bytes = 0;
     // Count what the listener writes, on this response only, passing every call through.

@@ -10,7 +10,6 @@ import type { TraceCollector } from "../trace/collector.ts";
 import type { SpanContext } from "../trace/span_context.ts";
 import { getSpanContext, setSpanContext } from "./_context_store.ts";
 import { bodyShape, NO_BODY, STREAM } from "./_deno_body.ts";
-import { traceIdHex } from "./_ids.ts";
 import {
   finishBody,
   finishBodyError,
@@ -295,7 +294,7 @@ function respond(
   const status = response.status;
   const headers = response.headers;
   const c = recordStatus(span, status, headers);
-  const traceId = traceIdHex(span.ctx.traceId);
+  const traceId = span.ctx.traceId.toString();
   // (`response.body` is not touched here: reading that getter would turn a fixed body into a
   // stream and cost the runtime its fast path.)
   if (span.method === "HEAD" || status === 101 || response.bodyUsed) {

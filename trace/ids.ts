@@ -11,12 +11,15 @@ import { randomU32 } from "./_random.ts";
 
 const HEX = /^[0-9a-fA-F]+$/;
 
-// A table lookup per byte: several times faster than `toString(16)` and `padStart` per word.
-const BYTE_HEX: string[] = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, "0"));
+// Hex text is built as one flat string from character codes: faster than `toString(16)` and
+// `padStart` per word, and flat (a concatenation would keep a tree of string pieces alive). It is
+// not cached on the id, so an id kept by a queued span holds no string.
+const HEX_DIGIT_CODES = [48, 49, 50, 51, 52, 53, 54, 55, 56, 57, 97, 98, 99, 100, 101, 102];
+const codes16: number[] = new Array<number>(16).fill(48);
+const codes32: number[] = new Array<number>(32).fill(48);
 
-function hex8(word: number): string {
-  return BYTE_HEX[word >>> 24]! + BYTE_HEX[(word >>> 16) & 0xff]! +
-    BYTE_HEX[(word >>> 8) & 0xff]! + BYTE_HEX[word & 0xff]!;
+function putWord(codes: number[], word: number, at: number): void {
+  for (let j = 0; j < 8; j++) codes[at + j] = HEX_DIGIT_CODES[(word >>> (28 - 4 * j)) & 15]!;
 }
 
 function describe(input: string): string {
@@ -82,7 +85,6 @@ export class SpanId {
   readonly hi: number;
   /** The low (least significant) 32 bits, unsigned. */
   readonly lo: number;
-  #hex: string | undefined;
 
   private constructor(hi: number, lo: number) {
     this.hi = hi;
@@ -188,7 +190,9 @@ export class SpanId {
    * ```
    */
   toString(): string {
-    return this.#hex ??= hex8(this.hi) + hex8(this.lo);
+    putWord(codes16, this.hi, 0);
+    putWord(codes16, this.lo, 8);
+    return String.fromCharCode.apply(null, codes16);
   }
 
   /**
@@ -252,7 +256,6 @@ export class TraceId {
   readonly w2: number;
   /** Bits 31..0, unsigned. */
   readonly w3: number;
-  #hex: string | undefined;
 
   private constructor(w0: number, w1: number, w2: number, w3: number) {
     this.w0 = w0;
@@ -368,7 +371,11 @@ export class TraceId {
    * ```
    */
   toString(): string {
-    return this.#hex ??= hex8(this.w0) + hex8(this.w1) + hex8(this.w2) + hex8(this.w3);
+    putWord(codes32, this.w0, 0);
+    putWord(codes32, this.w1, 8);
+    putWord(codes32, this.w2, 16);
+    putWord(codes32, this.w3, 24);
+    return String.fromCharCode.apply(null, codes32);
   }
 
   /**

@@ -4,8 +4,7 @@
 
 import assert from "node:assert/strict";
 import { TraceHeaderParser } from "../../http/mod.ts";
-import { traceIdHex } from "../../http/_ids.ts";
-import { TraceId } from "../../trace/mod.ts";
+import { SpanId, TraceId } from "../../trace/mod.ts";
 
 const parser = new TraceHeaderParser();
 
@@ -90,10 +89,12 @@ Deno.test("B3 multi ids of every length; W3C and B3 single ids at their exact wi
   }
 });
 
-Deno.test("traceIdHex: 32 lower-case hex digits of the id, as W3C writes it", () => {
+Deno.test("ids format as 32 / 16 lower-case hex digits, as W3C writes them", () => {
   for (let length = 1; length <= 32; length++) {
     const hex = randomHex(length);
-    assert.equal(traceIdHex(TraceId.parse(hex)), hex.padStart(32, "0"));
+    assert.equal(TraceId.parse(hex).toString(), hex.padStart(32, "0"));
+    if (length <= 16) assert.equal(SpanId.parse(hex).toString(), hex.padStart(16, "0"));
   }
-  assert.equal(traceIdHex(TraceId.parse("f".repeat(32))), "f".repeat(32));
+  assert.equal(TraceId.parse("f".repeat(32)).toString(), "f".repeat(32));
+  assert.equal(SpanId.parse("F".repeat(16)).toString(), "f".repeat(16));
 });
