@@ -33,6 +33,7 @@ import type { I64Parts, JaegerSpan, JaegerTag } from "../exporters/jaeger/thrift
 import type { EncodedSpans } from "../exporters/jaeger/span_encoder_backend.ts";
 import type { WriteSpans } from "../exporters/jaeger/_span_writer.ts";
 import { i64RangeError } from "../exporters/jaeger/_compact_writer.ts";
+import { type TagFieldsWriter, tagLoader } from "../exporters/jaeger/_tag_loader.ts";
 import { Float, type MetadataValue, type Span } from "../trace/span.ts";
 
 /** The exports of the compiled module. */
@@ -331,16 +332,7 @@ export function createWasmEncoderCore(x: EncoderExports): WasmEncoderCore {
   }
 
   /** A tag from its field values (no property loads here: see `tag`). */
-  function tagValues(
-    p: number,
-    k: string,
-    vType: number,
-    vStr: string | undefined,
-    vDouble: number | undefined,
-    vBool: boolean | undefined,
-    vLong: number | bigint | I64Parts | undefined,
-    vBinary: Uint8Array | undefined,
-  ): number {
+  const tagValues: TagFieldsWriter = (p, k, vType, vStr, vDouble, vBool, vLong, vBinary) => {
     room(p);
     // A tag equal to the one at its position in the previous span (same key and fields, no
     // binary, no i64 object) is staged as a reference to its bytes, encoded once.
@@ -368,7 +360,7 @@ export function createWasmEncoderCore(x: EncoderExports): WasmEncoderCore {
       c.entry = -1;
     }
     return jaegerTagBody(key(p, k), vType, vStr, vDouble, vBool, vLong, vBinary);
-  }
+  };
 
   /** A tag after its key: type, field mask and values. */
   function jaegerTagBody(
@@ -402,48 +394,14 @@ export function createWasmEncoderCore(x: EncoderExports): WasmEncoderCore {
     return p;
   }
 
-  // Tags of different value types often have different object shapes ({key, vType, vStr},
-  // {key, vType, vBool}, ...): one loader a type keeps each one's property loads monomorphic.
-  // The bodies are the same on purpose: each function has its own inline caches.
-  function tagStr(p: number, t: JaegerTag): number {
-    return tagValues(p, t.key, t.vType, t.vStr, t.vDouble, t.vBool, t.vLong, t.vBinary);
-  }
-  function tagDouble(p: number, t: JaegerTag): number {
-    return tagValues(p, t.key, t.vType, t.vStr, t.vDouble, t.vBool, t.vLong, t.vBinary);
-  }
-  function tagBool(p: number, t: JaegerTag): number {
-    return tagValues(p, t.key, t.vType, t.vStr, t.vDouble, t.vBool, t.vLong, t.vBinary);
-  }
-  function tagLong(p: number, t: JaegerTag): number {
-    return tagValues(p, t.key, t.vType, t.vStr, t.vDouble, t.vBool, t.vLong, t.vBinary);
-  }
-  function tagOther(p: number, t: JaegerTag): number {
-    return tagValues(p, t.key, t.vType, t.vStr, t.vDouble, t.vBool, t.vLong, t.vBinary);
-  }
+  /** A tag from a JaegerTag (one property loader a value type: see _tag_loader.ts). */
+  const tag = tagLoader(tagValues);
 
   function tagList(p: number, tags: readonly JaegerTag[]): number {
     const m = tags.length;
     room(p);
     i32[p++] = m;
-    for (let i = 0; i < m; i++) {
-      const t = tags[i]!;
-      switch (t.vType) {
-        case 0:
-          p = tagStr(p, t);
-          break;
-        case 1:
-          p = tagDouble(p, t);
-          break;
-        case 2:
-          p = tagBool(p, t);
-          break;
-        case 3:
-          p = tagLong(p, t);
-          break;
-        default:
-          p = tagOther(p, t);
-      }
-    }
+    for (let i = 0; i < m; i++) p = tag(p, tags[i]!);
     return p;
   }
 

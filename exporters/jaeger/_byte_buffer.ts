@@ -5,14 +5,14 @@
 //
 // Written for speed: a write position threaded through small methods that V8 inlines (one
 // class, so every call site sees one shape), and `SLACK` free bytes promised after each string
-// so that runs of fixed-size writes need no bounds checks.
+// so that runs of fixed-size writes need no bounds checks. (Module-level `export let buf` live
+// bindings were measured first: reading an imported binding in the writers' loops cost ~25% on
+// the fused writer; a field of a module-level instance costs nothing measurable.)
 
 import { i64RangeError, varint32Size } from "./_compact_writer.ts";
 
-/** 2^32. */
-export const TWO_32 = 4294967296;
-/** 2^63. */
-export const TWO_63 = 9223372036854775808;
+const TWO_32 = 4294967296;
+const TWO_63 = 9223372036854775808;
 /** Free bytes guaranteed before every run of fixed-size writes (the largest is < 64). */
 export const SLACK = 128;
 

@@ -2,21 +2,21 @@
  * The pure-TypeScript encoder backend (`"js"`): Jaeger spans to compact-Thrift `Span` structs,
  * byte for byte as Apache Thrift writes them, into one reused growable buffer.
  *
- * This is the hot path of the exporter, written for speed rather than brevity: one reused buffer
- * and the primitives of `_byte_buffer.ts` (shared with the fused writer of `_span_writer.ts`), a
- * local write position threaded through small helpers (which V8 inlines), constant field
- * headers, ids from {@linkcode I64Parts} as 32-bit halves without BigInt. `encodeEmitBatch` (through the struct
- * writers over `CompactWriter`) is the plainer reference; both are held to Apache Thrift's bytes
- * by the conformance vectors.
+ * This is the hot path of the exporter, written for speed rather than brevity: its own reused
+ * buffer with the primitives of `_byte_buffer.ts` (shared with the fused writer of
+ * `_span_writer.ts`), a local write position threaded through small helpers (which V8
+ * inlines), constant field headers, ids from {@linkcode I64Parts} as 32-bit halves without
+ * BigInt. `encodeEmitBatch` (through the struct writers over `CompactWriter`) is the plainer
+ * reference; both are held to Apache Thrift's bytes by the conformance vectors.
  *
  * @module
  */
 
 import type { EncodedSpans, SpanEncoderBackend } from "./span_encoder_backend.ts";
 import type { I64, I64Parts, JaegerLog, JaegerSpan, JaegerTag } from "./thrift_model.ts";
-
 import { ByteBuffer, SLACK } from "./_byte_buffer.ts";
 import { i64RangeError } from "./_compact_writer.ts";
+import { type TagFieldsWriter, tagLoader } from "./_tag_loader.ts";
 
 /** This encoder's own buffer: its results stay valid until its own next call. */
 const out: ByteBuffer = new ByteBuffer(64 * 1024);
@@ -32,16 +32,7 @@ function i64(p: number, v: I64): number {
 }
 
 /** A Tag struct from its field values (no property loads here: see `tag`). */
-function tagValues(
-  p: number,
-  key: string,
-  vType: number,
-  vStr: string | undefined,
-  vDouble: number | undefined,
-  vBool: boolean | undefined,
-  vLong: I64 | undefined,
-  vBinary: Uint8Array | undefined,
-): number {
+const tagValues: TagFieldsWriter = (p, key, vType, vStr, vDouble, vBool, vLong, vBinary) => {
   out.room(p, SLACK);
   out.buf[p] = 0x18; // 1: key (binary)
   p = out.str(p + 1, key);
@@ -74,42 +65,10 @@ function tagValues(
   }
   out.buf[p] = 0; // stop
   return p + 1;
-}
+};
 
-// Tags of different value types usually have different object shapes ({key, vType, vStr},
-// {key, vType, vBool}, ...). One function reading all of them would see five shapes and go
-// megamorphic (slow property loads); one loader a type keeps each monomorphic. The bodies are
-// the same on purpose: each function has its own inline caches.
-function tagStr(p: number, t: JaegerTag): number {
-  return tagValues(p, t.key, t.vType, t.vStr, t.vDouble, t.vBool, t.vLong, t.vBinary);
-}
-function tagDouble(p: number, t: JaegerTag): number {
-  return tagValues(p, t.key, t.vType, t.vStr, t.vDouble, t.vBool, t.vLong, t.vBinary);
-}
-function tagBool(p: number, t: JaegerTag): number {
-  return tagValues(p, t.key, t.vType, t.vStr, t.vDouble, t.vBool, t.vLong, t.vBinary);
-}
-function tagLong(p: number, t: JaegerTag): number {
-  return tagValues(p, t.key, t.vType, t.vStr, t.vDouble, t.vBool, t.vLong, t.vBinary);
-}
-function tagOther(p: number, t: JaegerTag): number {
-  return tagValues(p, t.key, t.vType, t.vStr, t.vDouble, t.vBool, t.vLong, t.vBinary);
-}
-
-function tag(p: number, t: JaegerTag): number {
-  switch (t.vType) {
-    case 0:
-      return tagStr(p, t);
-    case 1:
-      return tagDouble(p, t);
-    case 2:
-      return tagBool(p, t);
-    case 3:
-      return tagLong(p, t);
-    default:
-      return tagOther(p, t);
-  }
-}
+/** A Tag struct from a JaegerTag (one property loader a value type: see _tag_loader.ts). */
+const tag = tagLoader(tagValues);
 
 function tags(p: number, list: readonly JaegerTag[]): number {
   const n = list.length;
