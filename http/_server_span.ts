@@ -194,6 +194,7 @@ export class ServerTracer<R> {
     if (!ctx.sampled || ctx.collector === undefined) return ctx;
     const method = this.#methodOf(request);
     const span = ctx.child(this.#spanName(request, method));
+    span.kind = "server";
     const metadata = span.metadata;
     metadata.set("span.kind", "server");
     metadata.set("http.method", method);

@@ -146,6 +146,7 @@ export function tracedFetch(options: TracedFetchOptions = {}): TracedFetch {
     let ctx = parent;
     if (parent.sampled && parent.collector !== undefined) {
       const span = parent.child(nameOf(method, url));
+      span.kind = "client";
       span.setMetadata("span.kind", "client");
       span.setMetadata("http.method", method);
       span.setMetadata("http.url", withoutQuery(url));

@@ -32,6 +32,7 @@ export {
   type MetadataValue,
   Span,
   type SpanEvent,
+  type SpanKind,
   type SpanStatus,
 } from "./span.ts";
 export { SpanContext, type SpanContextInit, type SpanLink } from "./span_context.ts";

@@ -101,6 +101,26 @@ export type MetadataInit =
 export type SpanStatus = "unknown" | "ok" | "error";
 
 /**
+ * The role of a span in a trace, as OpenTelemetry names it: `"server"` for the span of an
+ * incoming request (made by `traceLayer` and `traceNodeListener`), `"client"` for an outgoing
+ * call (made by `tracedFetch`), `"internal"` (the default) for work inside a service, and
+ * `"producer"`/`"consumer"` for messaging. IOx's model has no kind; exporters map it where their
+ * protocol has one.
+ *
+ * @example
+ * ```ts
+ * import { SpanContext, type SpanKind } from "@spanwire/trace/trace";
+ * import assert from "node:assert/strict";
+ *
+ * const span = SpanContext.root().child("GET /");
+ * assert.equal(span.kind, "internal");
+ * const kind: SpanKind = "server";
+ * span.kind = kind;
+ * ```
+ */
+export type SpanKind = "internal" | "server" | "client" | "producer" | "consumer";
+
+/**
  * Something that happened at one moment during a span.
  *
  * @example
@@ -172,6 +192,8 @@ export class Span {
   status: SpanStatus = "unknown";
   /** A message given with the status, if any. */
   statusMessage: string | undefined = undefined;
+  /** The span's role (default `"internal"`); see {@linkcode SpanKind}. */
+  kind: SpanKind = "internal";
   /** Key-value details. See {@linkcode MetadataValue} for how values are exported. */
   readonly metadata: Map<string, MetadataValue> = new Map();
   /** Events, in the order recorded. */
