@@ -8,6 +8,7 @@
 import { TraceHeaderParser } from "../http/trace_header_parser.ts";
 import { AsyncExporter } from "./async_exporter.ts";
 import { osHostname } from "./_hostname.ts";
+import { registerForExit } from "./_exit_hooks.ts";
 import { type BackendName, resolveBackend } from "./jaeger/backends.ts";
 import { BatchEncoder, MAX_PACKET_SIZE, MIN_PACKET_SIZE } from "./jaeger/batch_encoder.ts";
 import { JaegerAgentExporter } from "./jaeger/agent_exporter.ts";
@@ -96,6 +97,13 @@ export interface TracingFromEnvOptions {
   backend?: BackendName | SpanEncoderBackend | undefined;
   /** Where warnings go (default `console.warn`). */
   warn?: ((message: string) => void) | undefined;
+  /**
+   * Whether to flush at process exit (default true): drain when the event loop empties (Deno
+   * `beforeunload`, Node `beforeExit`), a bounded flush (2 s) on SIGINT/SIGTERM before the
+   * process ends as it would have, and a count on stderr of spans `process.exit()` cut off.
+   * `shutdown()` removes the hooks.
+   */
+  exitHooks?: boolean | undefined;
 }
 
 function reader(env: EnvSource): (key: string) => string | undefined {
@@ -286,5 +294,13 @@ export function tracingFromEnv(
     maxMessagesPerSecond: config.maxMessagesPerSecond,
     warn: options.warn,
   });
-  return { collector, parser, shutdown: () => collector.close(), agent, config };
+  const unregister = options.exitHooks === false ? () => {} : registerForExit(collector);
+  const shutdown = async (): Promise<void> => {
+    try {
+      await collector.close();
+    } finally {
+      unregister();
+    }
+  };
+  return { collector, parser, shutdown, agent, config };
 }

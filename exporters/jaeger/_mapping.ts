@@ -66,7 +66,9 @@ export function micros(t: number | undefined): number {
 
 /** The duration in whole microseconds: end - start truncated, never negative, 0 if unknown. */
 export function durationMicros(start: number | undefined, end: number | undefined): number {
-  if (start === undefined || end === undefined || !Number.isFinite(start) || !Number.isFinite(end)) {
+  if (
+    start === undefined || end === undefined || !Number.isFinite(start) || !Number.isFinite(end)
+  ) {
     return 0;
   }
   return Math.max(0, Math.trunc(end - start));
