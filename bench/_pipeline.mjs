@@ -189,9 +189,12 @@ export async function runPipeline(
   // Heap a queued span holds: record without yielding (nothing is sent meanwhile).
   if (env.gc !== undefined) {
     for (const l of live) {
+      await new Promise((r) => setTimeout(r, 100)); // sends settle
+      env.gc();
       env.gc();
       const m0 = env.memoryUsage();
       l.run.record(heapSpans);
+      env.gc();
       env.gc();
       const m1 = env.memoryUsage();
       // heapUsed plus external (array buffers: our queue's chunks live there)

@@ -164,6 +164,16 @@ export class JaegerAgentExporter {
   }
 
   /**
+   * Whether a `send` hands the datagram to the kernel before it returns: true on Node (libuv
+   * tries the send at once), false under Deno (its sends complete asynchronously).
+   *
+   * @returns The flag.
+   */
+  get sendsSynchronously(): boolean {
+    return (globalThis as { Deno?: unknown }).Deno === undefined;
+  }
+
+  /**
    * Sends a packet synchronously, for the last moment of a process (`process.exit()`): on Node,
    * once the socket is connected, the datagram is handed to the kernel before this returns
    * (libuv tries the send at once). Elsewhere (Deno's sends complete asynchronously), or before
@@ -183,9 +193,9 @@ export class JaegerAgentExporter {
    * ```
    */
   sendSync(packet: Uint8Array): boolean {
+    if (!this.sendsSynchronously) return false;
     const socket = this.#socket;
     if (this.#closed || socket === undefined) return false;
-    if ((globalThis as { Deno?: unknown }).Deno !== undefined) return false;
     try {
       socket.send(packet);
       this.#stats.packetsSent++;

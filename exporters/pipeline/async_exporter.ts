@@ -189,8 +189,10 @@ export class AsyncExporter implements TraceCollector {
   #flushWanted = false;
   #lastSend: number | undefined = undefined;
   #lastPacketSpans = 0;
-  /** Spans of the packet handed to the sink and not yet settled. */
+  /** Spans of the packet being sent (waiting for the rate limit, or for the sink). */
   #inFlight = 0;
+  /** That packet while it still waits for the rate limit (not yet handed to the sink). */
+  #waiting: Packet | undefined = undefined;
 
   #exported = 0;
   #droppedQueueFull = 0;
@@ -417,12 +419,18 @@ export class AsyncExporter implements TraceCollector {
    */
   flushSync(): { sent: number; lost: number } {
     let sent = 0;
-    let lost = this.#inFlight;
+    // A packet already handed to the sink is its business now; one still waiting for the rate
+    // limit goes first.
+    const waiting = this.#waiting;
+    this.#waiting = undefined;
+    let lost = waiting === undefined && this.#sink.sendsSynchronously !== true ? this.#inFlight : 0;
     this.#inFlight = 0;
     const sink = this.#sink;
+    let first = waiting;
     try {
       for (;;) {
-        const packet = this.#next(true);
+        const packet = first ?? this.#next(true);
+        first = undefined;
         if (packet === undefined) break;
         let ok = false;
         try {
@@ -547,7 +555,10 @@ export class AsyncExporter implements TraceCollector {
     if (this.#lastSend !== undefined) {
       const until = this.#lastSend + this.#intervalMs;
       if (until > now) {
+        this.#waiting = packet;
         await this.#clock.sleepUntil(until);
+        if (this.#waiting !== packet) return; // flushSync() sent it (the process is ending)
+        this.#waiting = undefined;
         now = this.#clock.now();
       }
     }
