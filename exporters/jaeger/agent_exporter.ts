@@ -250,9 +250,9 @@ export class JaegerAgentExporter {
           if (error) {
             // A failed connect comes here, not as an "error" event: typically the host name
             // does not resolve (getaddrinfo ENOTFOUND).
-            this.#connectError = `cannot resolve or connect to host ${
-              JSON.stringify(this.host)
-            }: ${errorMessage(error)}`;
+            this.#connectError = `cannot resolve or connect to host ${JSON.stringify(this.host)}: ${
+              errorMessage(error)
+            }`;
             this.#retryAt = Date.now() + this.#retryAfterMs;
             this.#drop(socket);
             resolve(undefined);
@@ -286,9 +286,9 @@ export class JaegerAgentExporter {
       // A failed connect (say, a name that does not resolve) comes as an "error" event.
       socket.once("error", (error: Error) => {
         if (!connected) {
-          this.#connectError = `cannot resolve or connect to host ${
-            JSON.stringify(this.host)
-          }: ${errorMessage(error)}`;
+          this.#connectError = `cannot resolve or connect to host ${JSON.stringify(this.host)}: ${
+            errorMessage(error)
+          }`;
           this.#retryAt = Date.now() + this.#retryAfterMs;
           this.#drop(socket);
           resolve(undefined);
