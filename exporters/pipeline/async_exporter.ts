@@ -11,6 +11,7 @@
  * @module
  */
 
+import { messageOf } from "../../trace/_text.ts";
 import type { TraceCollector } from "../../trace/collector.ts";
 import type { Span } from "../../trace/span.ts";
 import { RateLimitedWarning } from "../../trace/_warning.ts";
@@ -478,7 +479,7 @@ export class AsyncExporter implements TraceCollector {
     }
     this.#sendWarning.warn(
       `spanwire: ${count} span(s) could not be encoded into a packet, dropped and counted as too large: ${
-        error instanceof Error ? error.message : String(error)
+        messageOf(error)
       }`,
     );
   }
