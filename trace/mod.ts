@@ -22,6 +22,18 @@
 
 export { type Clock, ManualClock, systemClock } from "./clock.ts";
 export type { TraceCollector } from "./collector.ts";
+export {
+  type ContextFrame,
+  type ContextStorage,
+  contextStorage,
+  currentFrame,
+  currentSpanContext,
+  currentSpanRecorder,
+  installContextStorage,
+  runWithFrame,
+  withSpanContext,
+  withSpanRecorder,
+} from "./context_storage.ts";
 export { SpanId, TraceId } from "./ids.ts";
 export { formatSpanLine, LogTraceCollector } from "./log_collector.ts";
 export { RingBufferTraceCollector } from "./ring_buffer_collector.ts";
