@@ -6,6 +6,7 @@
  */
 
 import { TraceHeaderParser } from "../http/trace_header_parser.ts";
+import { type Sampler, samplerFromEnv } from "../trace/sampler.ts";
 import { EnvReader, type EnvSource, hostName, integer, nonEmpty, shown, tagList } from "./_env.ts";
 import { AsyncExporter } from "./async_exporter.ts";
 import { osHostname } from "./_hostname.ts";
@@ -118,6 +119,7 @@ export interface TracingFromEnvOptions {
  * | `TRACES_EXPORTER_JAEGER_TAGS` | none (`k=v,k=v`) |
  * | `TRACES_JAEGER_MAX_MSGS_PER_SECOND` | `1000` |
  * | `TRACES_EXPORTER_JAEGER_MAX_PACKET_SIZE` | `65000` (from 256 to 65507) |
+ * | `OTEL_TRACES_SAMPLER`, `OTEL_TRACES_SAMPLER_ARG` | `parentbased_always_off` (see `samplerFromEnv`) |
  *
  * A `hostname` process tag is added unless the tags have one: from `HOSTNAME`, else the
  * operating system's host name (when the runtime allows reading it: Deno needs
@@ -173,7 +175,7 @@ export function tracingFromEnv(
       );
     }
     const config = readConfig((name) => reader.get(name));
-    return build(config, options);
+    return build(config, options, samplerFromEnv(reader)); // OTEL_TRACES_SAMPLER(_ARG)
   } finally {
     reader.report(warn);
   }
@@ -212,7 +214,7 @@ function readConfig(get: (name: string) => string | undefined): TracingConfig {
   };
 }
 
-function build(config: TracingConfig, options: TracingFromEnvOptions): Tracing {
+function build(config: TracingConfig, options: TracingFromEnvOptions, sampler: Sampler): Tracing {
   const backend = resolveBackend(options.backend);
   const packer = new BatchEncoder({
     serviceName: config.serviceName,
@@ -236,6 +238,7 @@ function build(config: TracingConfig, options: TracingFromEnvOptions): Tracing {
     jaegerTraceContextHeaderName: config.traceContextHeaderName,
     jaegerDebugName: config.debugName,
     collector,
+    sampler,
   });
   const unregister = options.exitHooks === false ? () => {} : registerForExit(collector);
   const shutdown = async (): Promise<void> => {

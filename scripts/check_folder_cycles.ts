@@ -9,7 +9,7 @@
 import { dirname, join, relative, resolve } from "node:path";
 
 /** The library's source roots (as scripts/check.ts lists them). */
-export const SOURCE_DIRS = ["trace", "http", "exporters", "wasm"];
+export const SOURCE_DIRS = ["trace", "context", "http", "exporters", "wasm"];
 
 const IMPORT =
   /(?:import|export)\s[^'"]*?from\s*["']([^"']+)["']|import\s*\(\s*["']([^"']+)["']\s*\)/g;
