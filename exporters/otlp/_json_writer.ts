@@ -37,7 +37,7 @@ export class JsonWriter implements MessageWriter {
   }
 
   /** A copy of the bytes written. */
-  bytes(): Uint8Array {
+  bytes(): Uint8Array<ArrayBuffer> {
     return this.buf.slice(0, this.pos);
   }
 

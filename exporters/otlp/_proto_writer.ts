@@ -72,7 +72,7 @@ export class ProtoWriter implements MessageWriter {
   }
 
   /** A copy of the bytes written. */
-  bytes(): Uint8Array {
+  bytes(): Uint8Array<ArrayBuffer> {
     return this.buf.slice(0, this.pos);
   }
 

@@ -205,7 +205,7 @@ function anyValue(r: Reader, end: number, depth: number): OtlpValue {
         break;
       case F.ANY_BYTES.no:
         expect(r, wire, F.ANY_BYTES, "AnyValue");
-        value = r.bytes(end).slice();
+        value = new Uint8Array(r.bytes(end)); // a copy (a Buffer's slice would share memory)
         break;
       case F.ANY_ARRAY.no: {
         expect(r, wire, F.ANY_ARRAY, "AnyValue");

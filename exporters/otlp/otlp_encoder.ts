@@ -150,7 +150,7 @@ export class OtlpEncoder {
    * @param span The span.
    * @returns Its bytes (a fresh array).
    */
-  encodeSpan(span: Span): Uint8Array {
+  encodeSpan(span: Span): Uint8Array<ArrayBuffer> {
     const w = this.#proto ?? this.#json!;
     w.reset();
     writeSpan(w, span);
@@ -164,7 +164,7 @@ export class OtlpEncoder {
    * @param count How many of them (default all).
    * @returns The body (a fresh array).
    */
-  frame(spans: readonly Uint8Array[], count: number = spans.length): Uint8Array {
+  frame(spans: readonly Uint8Array[], count: number = spans.length): Uint8Array<ArrayBuffer> {
     const w = this.#proto ?? this.#json!;
     w.reset();
     writeRequest(w, this.#resource, spans, count);
@@ -195,7 +195,7 @@ export class OtlpEncoder {
    * @param spans The spans.
    * @returns The body.
    */
-  encode(spans: readonly Span[]): Uint8Array {
+  encode(spans: readonly Span[]): Uint8Array<ArrayBuffer> {
     return this.frame(spans.map((s) => this.encodeSpan(s)));
   }
 }

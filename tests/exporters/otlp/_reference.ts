@@ -108,12 +108,22 @@ export function toReadableSpan(
     for (const [k, v] of m) if (k !== skip) out[k] = otelAttributeValue(v);
     return out;
   };
-  const kinds: Record<string, number> = { internal: 0, server: 1, client: 2, producer: 3, consumer: 4 };
+  const kinds: Record<string, number> = {
+    internal: 0,
+    server: 1,
+    client: 2,
+    producer: 3,
+    consumer: 4,
+  };
   const ctx = span.ctx;
   return {
     name: span.name,
     kind: kinds[span.kind],
-    spanContext: () => ({ traceId: ctx.traceId.toString(), spanId: ctx.spanId.toString(), traceFlags: 1 }),
+    spanContext: () => ({
+      traceId: ctx.traceId.toString(),
+      spanId: ctx.spanId.toString(),
+      traceFlags: 1,
+    }),
     parentSpanContext: ctx.parentSpanId === undefined
       ? undefined
       : { traceId: ctx.traceId.toString(), spanId: ctx.parentSpanId.toString(), traceFlags: 1 },
