@@ -85,6 +85,8 @@ export interface WasmEncoderCore {
   encodeTraceSpans(spans: readonly Span[]): EncodedSpans;
   /** `spans[from..to)` as {@linkcode WriteSpans} says: a span that throws is skipped. */
   writeTraceSpans: WriteSpans;
+  /** One span, as `encodeTraceSpans([span])`: its bytes, a view of the WASM memory. */
+  encodeTraceSpan(span: Span): Uint8Array;
   /** The WASM memory's size in bytes. */
   memoryBytes(): number;
   /** The intern table: entries, bytes used, and how many times it was cleared. */
@@ -782,9 +784,20 @@ export function createWasmEncoderCore(x: EncoderExports): WasmEncoderCore {
     return { bytes: u8.subarray(outBase, outEnd), written: k };
   };
 
+  const one: Span[] = [];
+  function encodeTraceSpan(s: Span): Uint8Array {
+    one[0] = s;
+    try {
+      return run(one, traceSpan).bytes;
+    } finally {
+      one.length = 0;
+    }
+  }
+
   ensureBytes(internEnd + SLACK + 64 * 1024);
   return {
     writeTraceSpans,
+    encodeTraceSpan,
     encodeSpans: (spans) => run(spans, span),
     encodeTraceSpans: (spans) => run(spans, traceSpan),
     memoryBytes: () => memory.buffer.byteLength,

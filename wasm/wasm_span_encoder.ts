@@ -15,7 +15,11 @@ import { jsSpanEncoder } from "../exporters/jaeger/js_span_encoder.ts";
 import { spanToJaeger } from "../exporters/jaeger/span_to_jaeger.ts";
 import type { EncodedSpans, SpanEncoderBackend } from "../exporters/jaeger/span_encoder_backend.ts";
 import type { JaegerSpan } from "../exporters/jaeger/thrift_model.ts";
-import { type WriteSpans, writeSpans } from "../exporters/jaeger/_span_writer.ts";
+import {
+  encodeTraceSpan as encodeTraceSpanJs,
+  type WriteSpans,
+  writeSpans,
+} from "../exporters/jaeger/_span_writer.ts";
 import type { Span } from "../trace/span.ts";
 import { ENCODER_WASM_BASE64 } from "./_encoder_wasm.generated.ts";
 import {
@@ -173,6 +177,11 @@ const writeTraceSpans: WriteSpans = (spans, from, to, starts, ends, which, onErr
   return writeSpans(spans, from, to, starts, ends, which, onError); // the "js" fused writer
 };
 
+function encodeTraceSpan(span: Span): Uint8Array {
+  if (core !== undefined || ready()) return core!.encodeTraceSpan(span);
+  return encodeTraceSpanJs(span); // the "js" fused writer
+}
+
 function encodeTraceSpans(spans: readonly Span[]): EncodedSpans {
   if (core !== undefined || ready()) return core!.encodeTraceSpans(spans);
   return jsSpanEncoder.encodeSpans(spans.map(spanToJaeger));
@@ -190,6 +199,14 @@ function encodeTraceSpans(spans: readonly Span[]): EncodedSpans {
  * ```
  */
 export interface WasmSpanEncoderBackend extends SpanEncoderBackend {
+  /**
+   * One span straight to its bytes (the pipeline's fast path; see
+   * {@linkcode SpanEncoderBackend.encodeTraceSpan}).
+   *
+   * @param span A finished span.
+   * @returns Its bytes, a view of the WASM memory valid until the next call.
+   */
+  encodeTraceSpan(span: Span): Uint8Array;
   /**
    * Encodes finished spans: the same bytes as `encodeSpans(spans.map(spanToJaeger))` (IOx's
    * mapping, see `spanToJaeger`), but without making the Jaeger spans, which is most of the
@@ -260,4 +277,5 @@ export const wasmSpanEncoder: WasmSpanEncoderBackend = {
   encodeSpans,
   encodeTraceSpans,
   writeTraceSpans,
+  encodeTraceSpan,
 };

@@ -307,3 +307,8 @@ const write: WriteSpans = (spans, from, to, starts, ends, which, onError) => {
 
 /** The "js" {@linkcode WriteSpans}, into this module's buffer. */
 export const writeSpans: WriteSpans = write;
+
+/** One span's compact `Span` struct: a view of this module's buffer, valid until its next call. */
+export function encodeTraceSpan(s: Span): Uint8Array {
+  return out.buf.subarray(0, span(0, s));
+}

@@ -20,6 +20,8 @@ export {
 export { type DecodedEmitBatch, decodeEmitBatch } from "./decode_emit_batch.ts";
 export { DecodeError } from "./decode_error.ts";
 export { jsSpanEncoder } from "./js_span_encoder.ts";
+export { JaegerSpanEncoder } from "./jaeger_span_encoder.ts";
+export { EmitBatchFramer } from "./emit_batch_framer.ts";
 export {
   metadataToTag,
   processToJaeger,
