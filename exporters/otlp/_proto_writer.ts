@@ -5,49 +5,12 @@
 // (minimal varint) encoding that ProtoSizer counts.
 
 import type { SpanId, TraceId } from "../../trace/ids.ts";
+import { utf8Length, varint64Size, varintSize } from "../pipeline/byte_writer.ts";
 import type { Field } from "./_fields.ts";
 import { bigintWords, int64Words, type MessageWriter, nanosWords } from "./_message_writer.ts";
 
 const textEncoder = new TextEncoder();
 const MAX_DEPTH = 64;
-
-/** The number of bytes of an unsigned 32-bit varint. */
-export function varint32Size(n: number): number {
-  n >>>= 0;
-  return n < 0x80 ? 1 : n < 0x4000 ? 2 : n < 0x200000 ? 3 : n < 0x10000000 ? 4 : 5;
-}
-
-/** The number of bytes of a 64-bit varint given as `[lo, hi]` halves. */
-function varint64Size(lo: number, hi: number): number {
-  if (hi === 0) return varint32Size(lo);
-  // 32 bits of lo, then 7 bits a byte of hi shifted in at bit 32 (5 bytes hold 35 bits).
-  let size = 5;
-  let h = hi >>> 3;
-  while (h !== 0) {
-    size++;
-    h >>>= 7;
-  }
-  return size;
-}
-
-/** The UTF-8 length of a string as TextEncoder writes it (a lone surrogate is 3 bytes). */
-export function utf8Length(s: string): number {
-  const n = s.length;
-  let size = n;
-  for (let i = 0; i < n; i++) {
-    const c = s.charCodeAt(i);
-    if (c < 0x80) continue;
-    if (c < 0x800) size += 1;
-    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < n) {
-      const d = s.charCodeAt(i + 1);
-      if (d >= 0xdc00 && d <= 0xdfff) {
-        size += 2; // 4 bytes for 2 chars
-        i++;
-      } else size += 2;
-    } else size += 2;
-  }
-  return size;
-}
 
 /** Writes protobuf bytes into a growable buffer. */
 export class ProtoWriter implements MessageWriter {
@@ -59,6 +22,9 @@ export class ProtoWriter implements MessageWriter {
   readonly #starts = new Int32Array(MAX_DEPTH);
   #depth = 0;
   readonly #words: number[] = [0, 0];
+  /** Where the gap is (see `gap`), or -1. */
+  gapAt = -1;
+  #gapLen = 0;
 
   constructor(size = 1024) {
     this.buf = new Uint8Array(size);
@@ -69,6 +35,8 @@ export class ProtoWriter implements MessageWriter {
   reset(): void {
     this.pos = 0;
     this.#depth = 0;
+    this.gapAt = -1;
+    this.#gapLen = 0;
   }
 
   /** A copy of the bytes written. */
@@ -128,14 +96,16 @@ export class ProtoWriter implements MessageWriter {
 
   /** Sets the length byte reserved at `start` to the body's length, moving the body if needed. */
   #patch(start: number): void {
-    const len = this.pos - start - 1;
+    const gapInside = this.gapAt > start;
+    const len = this.pos - start - 1 + (gapInside ? this.#gapLen : 0);
     if (len < 0x80) {
       this.buf[start] = len;
       return;
     }
-    const extra = varint32Size(len) - 1;
+    const extra = varintSize(len) - 1;
     this.#room(extra);
     this.buf.copyWithin(start + 1 + extra, start + 1, this.pos);
+    if (gapInside) this.gapAt += extra;
     const end = this.pos + extra;
     this.pos = start;
     this.#varint(len);
@@ -266,6 +236,11 @@ export class ProtoWriter implements MessageWriter {
 
   closeList(): void {}
 
+  gap(length: number): void {
+    this.gapAt = this.pos;
+    this.#gapLen = length;
+  }
+
   chunk(bytes: Uint8Array, length: number = bytes.length): void {
     this.#room(length);
     this.buf.set(length === bytes.length ? bytes : bytes.subarray(0, length), this.pos);
@@ -288,55 +263,55 @@ export class ProtoSizer implements MessageWriter {
   }
 
   traceId(f: Field, _id: TraceId): void {
-    this.size += varint32Size(f.tag) + 17;
+    this.size += varintSize(f.tag) + 17;
   }
 
   spanId(f: Field, _id: SpanId): void {
-    this.size += varint32Size(f.tag) + 9;
+    this.size += varintSize(f.tag) + 9;
   }
 
   string(f: Field, value: string): void {
     const len = utf8Length(value);
-    this.size += varint32Size(f.tag) + varint32Size(len) + len;
+    this.size += varintSize(f.tag) + varintSize(len) + len;
   }
 
   enumValue(f: Field, value: number): void {
-    this.size += varint32Size(f.tag) + varint32Size(value);
+    this.size += varintSize(f.tag) + varintSize(value);
   }
 
   timeMicros(f: Field, _micros: number): void {
-    this.size += varint32Size(f.tag) + 8;
+    this.size += varintSize(f.tag) + 8;
   }
 
   int(f: Field, value: number): void {
     const w = this.#words;
     int64Words(value, w);
-    this.size += varint32Size(f.tag) + varint64Size(w[0]!, w[1]!);
+    this.size += varintSize(f.tag) + varint64Size(w[1]!, w[0]!);
   }
 
   bigint(f: Field, value: bigint): void {
     const w = this.#words;
     bigintWords(value, w);
-    this.size += varint32Size(f.tag) + varint64Size(w[0]!, w[1]!);
+    this.size += varintSize(f.tag) + varint64Size(w[1]!, w[0]!);
   }
 
   double(f: Field, _value: number): void {
-    this.size += varint32Size(f.tag) + 8;
+    this.size += varintSize(f.tag) + 8;
   }
 
   bool(f: Field, _value: boolean): void {
-    this.size += varint32Size(f.tag) + 1;
+    this.size += varintSize(f.tag) + 1;
   }
 
   open(f: Field): void {
     if (this.#depth >= MAX_DEPTH) throw new RangeError("Cannot write OTLP: nested too deep");
-    this.size += varint32Size(f.tag);
+    this.size += varintSize(f.tag);
     this.#starts[this.#depth++] = this.size;
   }
 
   close(): void {
     const len = this.size - this.#starts[--this.#depth]!;
-    this.size += varint32Size(len);
+    this.size += varintSize(len);
   }
 
   root(): void {}
@@ -346,6 +321,10 @@ export class ProtoSizer implements MessageWriter {
   openList(_f: Field): void {}
 
   closeList(): void {}
+
+  gap(length: number): void {
+    this.size += length;
+  }
 
   chunk(bytes: Uint8Array, length: number = bytes.length): void {
     this.size += length;

@@ -17,7 +17,14 @@
  * @module
  */
 
-export { OtlpEncoder, type OtlpEncoderOptions, type OtlpFormat } from "./otlp_encoder.ts";
+export {
+  DEFAULT_MAX_BATCH_BYTES,
+  MAX_BATCH_BYTES,
+  MIN_BATCH_BYTES,
+  OtlpEncoder,
+  type OtlpEncoderOptions,
+  type OtlpFormat,
+} from "./otlp_encoder.ts";
 export {
   decodeOtlpProtobuf,
   decodeOtlpResponseProtobuf,

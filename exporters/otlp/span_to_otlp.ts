@@ -171,15 +171,50 @@ export function writeScope(w: MessageWriter): void {
 }
 
 /**
- * Writes a whole `ExportTraceServiceRequest` around spans written earlier by
- * {@linkcode writeSpan} (chunks of the same writer kind): one `ResourceSpans` with the resource
- * and one `ScopeSpans` holding the spans.
+ * Writes one span as a JSON element of `ResourceSpans.scopeSpans` of its own: a leading `,`,
+ * then `{"scope":{...},"spans":[{span}]}`. JSON needs a separator between elements, and the
+ * pipeline concatenates span encodings as they are: the frame's first `ScopeSpans` (the scope,
+ * no spans) is the element each span follows.
  */
-export function writeRequest(
+export function writeJsonSpanElement(w: MessageWriter & { comma(): void }, span: Span): void {
+  w.comma();
+  w.open(F.RESOURCE_SPANS_SCOPE_SPANS);
+  writeScope(w);
+  w.openList(F.SCOPE_SPANS_SPANS);
+  writeSpan(w, span);
+  w.closeList();
+  w.close();
+}
+
+/**
+ * Writes the protobuf `ExportTraceServiceRequest` around `spanBytes` bytes of spans written by
+ * {@linkcode writeSpan} (left as a gap): `ResourceSpans { resource, ScopeSpans { scope,
+ * <spans> } }`. `resource` and `scope` are the fields as {@linkcode writeResource} and
+ * {@linkcode writeScope} wrote them with a writer of the same kind.
+ */
+export function writeProtobufFrame(
+  w: MessageWriter,
+  resource: Uint8Array,
+  scope: Uint8Array,
+  spanBytes: number,
+): void {
+  w.open(F.REQUEST_RESOURCE_SPANS);
+  w.chunk(resource);
+  w.open(F.RESOURCE_SPANS_SCOPE_SPANS);
+  w.chunk(scope);
+  w.gap(spanBytes);
+  w.close();
+  w.close();
+}
+
+/**
+ * Writes the OTLP/JSON `ExportTraceServiceRequest` around spans written by
+ * {@linkcode writeJsonSpanElement} (left as a gap): one `ResourceSpans` whose first
+ * `ScopeSpans` holds the scope and no spans, followed by the spans' own `ScopeSpans`.
+ */
+export function writeJsonFrame(
   w: MessageWriter,
   resource: ReadonlyMap<string, MetadataValue>,
-  spans: readonly Uint8Array[],
-  count: number = spans.length,
 ): void {
   w.root();
   w.openList(F.REQUEST_RESOURCE_SPANS);
@@ -188,10 +223,8 @@ export function writeRequest(
   w.openList(F.RESOURCE_SPANS_SCOPE_SPANS);
   w.open(F.RESOURCE_SPANS_SCOPE_SPANS);
   writeScope(w);
-  w.openList(F.SCOPE_SPANS_SPANS);
-  for (let i = 0; i < count; i++) w.chunk(spans[i]!);
-  w.closeList();
   w.close();
+  w.gap(0);
   w.closeList();
   w.close();
   w.closeList();
