@@ -43,3 +43,10 @@ export type {
   OtlpValue,
 } from "./otlp_model.ts";
 export { SCOPE_NAME, SCOPE_VERSION } from "./span_to_otlp.ts";
+export {
+  OtlpHttpSink,
+  type OtlpHttpSinkOptions,
+  type OtlpHttpSinkStats,
+  parseRetryAfter,
+} from "./otlp_http_sink.ts";
+export { OtlpExporter, type OtlpExporterOptions, type OtlpExporterStats } from "./otlp_exporter.ts";
