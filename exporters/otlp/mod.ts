@@ -50,3 +50,9 @@ export {
   parseRetryAfter,
 } from "./otlp_http_sink.ts";
 export { OtlpExporter, type OtlpExporterOptions, type OtlpExporterStats } from "./otlp_exporter.ts";
+export {
+  type OtlpConfig,
+  otlpConfigFromEnv,
+  type OtlpConfigOptions,
+  type OtlpEnv,
+} from "./otlp_config.ts";
