@@ -8,6 +8,7 @@
 import { TraceHeaderParser } from "../http/trace_header_parser.ts";
 import { AsyncExporter } from "./async_exporter.ts";
 import { osHostname } from "./_hostname.ts";
+import { registerForExit } from "./_exit_hooks.ts";
 import { type BackendName, resolveBackend } from "./jaeger/backends.ts";
 import { BatchEncoder, MAX_PACKET_SIZE, MIN_PACKET_SIZE } from "./jaeger/batch_encoder.ts";
 import { JaegerAgentExporter } from "./jaeger/agent_exporter.ts";
@@ -100,6 +101,13 @@ export interface TracingFromEnvOptions {
   backend?: BackendName | SpanEncoderBackend | undefined;
   /** Where warnings go (default `console.warn`). */
   warn?: ((message: string) => void) | undefined;
+  /**
+   * Whether to flush at process exit (default true): drain when the event loop empties (Deno
+   * `beforeunload`, Node `beforeExit`), a bounded flush (2 s) on SIGINT/SIGTERM before the
+   * process ends as it would have, and a count on stderr of spans `process.exit()` cut off.
+   * `shutdown()` removes the hooks.
+   */
+  exitHooks?: boolean | undefined;
 }
 
 function reader(env: EnvSource): (key: string) => string | undefined {
@@ -283,37 +291,39 @@ export function tracingFromEnv(
     jaegerTraceContextHeaderName: config.traceContextHeaderName,
     jaegerDebugName: config.debugName,
   });
+  let collector: AsyncExporter;
+  let agent: JaegerAgentExporter | undefined;
+  let otlp: OtlpConfig | undefined;
   if (kind === "otlp") {
-    const otlp = otlpConfigFromEnv(env, { hostName: osHostname() });
-    return otlpTracing(otlp, parser, config, options.warn);
+    otlp = otlpConfigFromEnv(env, { hostName: osHostname() });
+    collector = new OtlpExporter({ ...otlp, warn: options.warn });
+  } else {
+    const packer = new BatchEncoder({
+      serviceName: config.serviceName,
+      tags: config.tags,
+      maxPacketSize: config.maxPacketSize,
+      backend,
+      warn: options.warn,
+    });
+    agent = new JaegerAgentExporter({
+      host: config.agentHost,
+      port: config.agentPort,
+      warn: options.warn,
+    });
+    collector = new AsyncExporter({
+      packer,
+      sink: agent,
+      maxMessagesPerSecond: config.maxMessagesPerSecond,
+      warn: options.warn,
+    });
   }
-  const packer = new BatchEncoder({
-    serviceName: config.serviceName,
-    tags: config.tags,
-    maxPacketSize: config.maxPacketSize,
-    backend,
-    warn: options.warn,
-  });
-  const agent = new JaegerAgentExporter({
-    host: config.agentHost,
-    port: config.agentPort,
-    warn: options.warn,
-  });
-  const collector = new AsyncExporter({
-    packer,
-    sink: agent,
-    maxMessagesPerSecond: config.maxMessagesPerSecond,
-    warn: options.warn,
-  });
-  return { collector, parser, shutdown: () => collector.close(), agent, config };
-}
-
-function otlpTracing(
-  otlp: OtlpConfig,
-  parser: TraceHeaderParser,
-  config: TracingConfig,
-  warn: ((message: string) => void) | undefined,
-): Tracing {
-  const collector = new OtlpExporter({ ...otlp, warn });
-  return { collector, parser, shutdown: () => collector.close(), otlp, config };
+  const unregister = options.exitHooks === false ? () => {} : registerForExit(collector);
+  const shutdown = async (): Promise<void> => {
+    try {
+      await collector.close();
+    } finally {
+      unregister();
+    }
+  };
+  return { collector, parser, shutdown, agent, otlp, config };
 }
