@@ -12,6 +12,14 @@ import { bigintWords, int64Words, type MessageWriter, nanosWords } from "./_mess
 const textEncoder = new TextEncoder();
 const MAX_DEPTH = 64;
 
+/** Writes a 32-bit word big-endian (ids are raw big-endian bytes). */
+function putWord(b: Uint8Array, p: number, word: number): void {
+  b[p] = word >>> 24;
+  b[p + 1] = (word >>> 16) & 0xff;
+  b[p + 2] = (word >>> 8) & 0xff;
+  b[p + 3] = word & 0xff;
+}
+
 /** Writes protobuf bytes into a growable buffer. */
 export class ProtoWriter implements MessageWriter {
   /** The buffer; bytes `[0, pos)` are written. */
@@ -116,34 +124,24 @@ export class ProtoWriter implements MessageWriter {
     this.#room(22);
     this.#varint(f.tag);
     const b = this.buf;
-    let p = this.pos;
-    b[p++] = 16;
-    for (const word of [id.w0, id.w1, id.w2, id.w3]) {
-      b[p++] = word >>> 24;
-      b[p++] = (word >>> 16) & 0xff;
-      b[p++] = (word >>> 8) & 0xff;
-      b[p++] = word & 0xff;
-    }
-    this.pos = p;
+    const p = this.pos;
+    b[p] = 16;
+    putWord(b, p + 1, id.w0);
+    putWord(b, p + 5, id.w1);
+    putWord(b, p + 9, id.w2);
+    putWord(b, p + 13, id.w3);
+    this.pos = p + 17;
   }
 
   spanId(f: Field, id: SpanId): void {
     this.#room(14);
     this.#varint(f.tag);
     const b = this.buf;
-    let p = this.pos;
-    const hi = id.hi;
-    const lo = id.lo;
-    b[p++] = 8;
-    b[p++] = hi >>> 24;
-    b[p++] = (hi >>> 16) & 0xff;
-    b[p++] = (hi >>> 8) & 0xff;
-    b[p++] = hi & 0xff;
-    b[p++] = lo >>> 24;
-    b[p++] = (lo >>> 16) & 0xff;
-    b[p++] = (lo >>> 8) & 0xff;
-    b[p++] = lo & 0xff;
-    this.pos = p;
+    const p = this.pos;
+    b[p] = 8;
+    putWord(b, p + 1, id.hi);
+    putWord(b, p + 5, id.lo);
+    this.pos = p + 9;
   }
 
   string(f: Field, s: string): void {
