@@ -5,7 +5,12 @@
 import assert from "node:assert/strict";
 import { gunzipSync } from "node:zlib";
 import { makeStandardSpans } from "../../../bench/standard_span.ts";
-import { decodeOtlpJson, OtlpExporter, OtlpHttpSink } from "../../../exporters/otlp/mod.ts";
+import {
+  decodeOtlpJson,
+  OtlpExporter,
+  type OtlpExporterOptions,
+  OtlpHttpSink,
+} from "../../../exporters/otlp/mod.ts";
 import { MockOtlpReceiver } from "../../../exporters/otlp/testing.ts";
 import { officialDecode } from "./_reference.ts";
 
@@ -26,7 +31,7 @@ function officialSpanIds(receiver: MockOtlpReceiver): string[] {
   return ids;
 }
 
-function fast(url: string, extra: Record<string, unknown> = {}) {
+function fast(url: string, extra: Partial<OtlpExporterOptions> = {}): OtlpExporterOptions {
   return {
     serviceName: "svc",
     url,
