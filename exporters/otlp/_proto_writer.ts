@@ -74,6 +74,12 @@ export class ProtoWriter implements MessageWriter {
     this.pos = p;
   }
 
+  /** A field tag (one byte for every field of OTLP's traces but `flags`). */
+  #tag(t: number): void {
+    if (t < 0x80) this.buf[this.pos++] = t;
+    else this.#varint(t);
+  }
+
   #varint64(lo: number, hi: number): void {
     if (hi === 0) {
       this.#varint(lo);
@@ -122,7 +128,7 @@ export class ProtoWriter implements MessageWriter {
 
   traceId(f: Field, id: TraceId): void {
     this.#room(22);
-    this.#varint(f.tag);
+    this.#tag(f.tag);
     const b = this.buf;
     const p = this.pos;
     b[p] = 16;
@@ -135,7 +141,7 @@ export class ProtoWriter implements MessageWriter {
 
   spanId(f: Field, id: SpanId): void {
     this.#room(14);
-    this.#varint(f.tag);
+    this.#tag(f.tag);
     const b = this.buf;
     const p = this.pos;
     b[p] = 8;
@@ -147,7 +153,7 @@ export class ProtoWriter implements MessageWriter {
   string(f: Field, s: string): void {
     const n = s.length;
     this.#room(6 + 3 * n);
-    this.#varint(f.tag);
+    this.#tag(f.tag);
     const start = this.pos;
     const b = this.buf;
     let p = start + 1;
@@ -166,7 +172,7 @@ export class ProtoWriter implements MessageWriter {
 
   enumValue(f: Field, value: number): void {
     this.#room(10);
-    this.#varint(f.tag);
+    this.#tag(f.tag);
     this.#varint(value);
   }
 
@@ -174,7 +180,7 @@ export class ProtoWriter implements MessageWriter {
     const w = this.#words;
     nanosWords(micros, w);
     this.#room(13);
-    this.#varint(f.tag);
+    this.#tag(f.tag);
     const v = this.#view;
     v.setUint32(this.pos, w[0]!, true);
     v.setUint32(this.pos + 4, w[1]!, true);
@@ -183,7 +189,7 @@ export class ProtoWriter implements MessageWriter {
 
   int(f: Field, value: number): void {
     this.#room(15);
-    this.#varint(f.tag);
+    this.#tag(f.tag);
     if (value >= 0 && value < 0x80000000) {
       this.#varint(value);
       return;
@@ -197,27 +203,27 @@ export class ProtoWriter implements MessageWriter {
     const w = this.#words;
     bigintWords(value, w);
     this.#room(15);
-    this.#varint(f.tag);
+    this.#tag(f.tag);
     this.#varint64(w[0]!, w[1]!);
   }
 
   double(f: Field, value: number): void {
     this.#room(13);
-    this.#varint(f.tag);
+    this.#tag(f.tag);
     this.#view.setFloat64(this.pos, value, true);
     this.pos += 8;
   }
 
   bool(f: Field, value: boolean): void {
     this.#room(6);
-    this.#varint(f.tag);
+    this.#tag(f.tag);
     this.buf[this.pos++] = value ? 1 : 0;
   }
 
   open(f: Field): void {
     if (this.#depth >= MAX_DEPTH) throw new RangeError("Cannot write OTLP: nested too deep");
     this.#room(6);
-    this.#varint(f.tag);
+    this.#tag(f.tag);
     this.#starts[this.#depth++] = this.pos;
     this.pos++;
   }

@@ -38,6 +38,7 @@ export type OtlpValue =
  * ```
  */
 export interface OtlpAttributes {
+  /** The value of the attribute `key`. */
   [key: string]: OtlpValue;
 }
 
