@@ -172,8 +172,8 @@ import {
   type JaegerBatch,
   jsSpanEncoder,
   type SpanEncoderBackend,
+  wasmSpanEncoder,
 } from "spanwire/exporters/jaeger";
-import { wasmSpanEncoder } from "spanwire/wasm";
 
 export const entries: object[] = [${names.map((_, i) => `entry${i}`).join(", ")}];
 

@@ -40,3 +40,4 @@ export {
 } from "./batch_encoder.ts";
 export { type BackendName, backendNames, defaultBackendName, resolveBackend } from "./backends.ts";
 export { formatWaterfall, type WaterfallOptions } from "./waterfall.ts";
+export { wasmSpanEncoder, type WasmSpanEncoderBackend } from "./wasm_span_encoder.ts";

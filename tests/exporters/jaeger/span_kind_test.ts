@@ -9,7 +9,7 @@ import { decodeEmitBatch } from "../../../exporters/jaeger/decode_emit_batch.ts"
 import { jsSpanEncoder } from "../../../exporters/jaeger/js_span_encoder.ts";
 import { spanToJaeger } from "../../../exporters/jaeger/span_to_jaeger.ts";
 import { Span, type SpanKind } from "../../../trace/mod.ts";
-import { wasmSpanEncoder } from "../../../wasm/mod.ts";
+import { wasmSpanEncoder } from "../../../exporters/jaeger/wasm_span_encoder.ts";
 
 function spanOf(kind: SpanKind, meta?: string): Span {
   const s = Span.root("op").setMetadata("http.method", "GET").setMetadata("z", 1).ok();

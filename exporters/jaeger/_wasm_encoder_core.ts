@@ -29,12 +29,12 @@
 // intern table is bounded (entries and bytes): full, it takes nothing more during a call, and
 // it is cleared at the start of the next.
 
-import type { I64Parts, JaegerSpan, JaegerTag } from "../exporters/jaeger/thrift_model.ts";
-import type { EncodedSpans } from "../exporters/jaeger/span_encoder_backend.ts";
-import type { WriteSpans } from "../exporters/jaeger/_span_writer.ts";
-import { i64RangeError } from "../exporters/jaeger/_compact_writer.ts";
-import { type TagFieldsWriter, tagLoader } from "../exporters/jaeger/_tag_loader.ts";
-import { Float, type MetadataValue, type Span } from "../trace/span.ts";
+import type { I64Parts, JaegerSpan, JaegerTag } from "./thrift_model.ts";
+import type { EncodedSpans } from "./span_encoder_backend.ts";
+import type { WriteSpans } from "./_span_writer.ts";
+import { i64RangeError } from "./_compact_writer.ts";
+import { type TagFieldsWriter, tagLoader } from "./_tag_loader.ts";
+import { Float, type MetadataValue, type Span } from "../../trace/span.ts";
 import {
   collectMetadata,
   collectSpanTags,
@@ -45,15 +45,9 @@ import {
   TagKind,
   tagKindOf,
   tagScratch,
-} from "../exporters/jaeger/_mapping.ts";
+} from "./_mapping.ts";
 
-/** The exports of the compiled module. */
-export interface EncoderExports {
-  memory: WebAssembly.Memory;
-  heapBase(): number;
-  encode(stage: number, count: number, ends: number, out: number): number;
-  encodeTag(stage: number, out: number): number;
-}
+import type { EncoderExports } from "../../wasm/encoder_module.ts";
 
 const PAGE = 65536;
 const TWO_32 = 4294967296;
