@@ -12,7 +12,7 @@ import {
   SCOPE_VERSION,
 } from "../../../exporters/otlp/mod.ts";
 import { Float, float, Span, SpanContext, SpanId, TraceId } from "../../../trace/mod.ts";
-import { officialDecode, toReadableSpan } from "./_reference.ts";
+import { officialDecode, RequestType, toReadableSpan } from "./_reference.ts";
 
 const RESOURCE = { "service.name": "iox-conductor", "host.name": "host-1", env: "prod" };
 const SCOPE = { name: SCOPE_NAME, version: SCOPE_VERSION };
@@ -272,3 +272,27 @@ function officialDecodeOrOurs(body: Uint8Array): string[] {
   assert.deepEqual(ids, decodeOtlpProtobuf(body).spans.map((s) => s.spanId));
   return ids;
 }
+
+Deno.test("json: protobufjs with the official .proto files reads our OTLP/JSON (ids hex to bytes, as OTLP says) into the spans our protobuf carries", () => {
+  const spans = allSpans();
+  const json = JSON.parse(new TextDecoder().decode(encoder("json").encode(spans)));
+  const hexToBytes = (hex: string): number[] =>
+    Array.from({ length: hex.length / 2 }, (_, i) => parseInt(hex.slice(2 * i, 2 * i + 2), 16));
+  const ids = (value: Obj): Obj => {
+    if (Array.isArray(value)) return value.map(ids);
+    if (value === null || typeof value !== "object") return value;
+    const out: Obj = {};
+    for (const [k, v] of Object.entries(value)) {
+      out[k] = /^(traceId|spanId|parentSpanId)$/.test(k) ? hexToBytes(v as string) : ids(v);
+    }
+    return out;
+  };
+  const message = RequestType.fromObject(ids(json));
+  const fromJson = officialDecode(RequestType.encode(message).finish());
+  const fromProto = officialDecode(encoder().encode(spans));
+  // deno-lint-ignore no-explicit-any
+  const flat = (d: Obj) =>
+    d.resourceSpans.flatMap((rs: any) => rs.scopeSpans.flatMap((ss: any) => ss.spans));
+  assert.equal(flat(fromJson).length, spans.length);
+  assert.deepEqual(comparable(flat(fromJson)), comparable(flat(fromProto)));
+});
