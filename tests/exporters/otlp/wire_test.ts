@@ -290,9 +290,8 @@ Deno.test("json: protobufjs with the official .proto files reads our OTLP/JSON (
   const message = RequestType.fromObject(ids(json));
   const fromJson = officialDecode(RequestType.encode(message).finish());
   const fromProto = officialDecode(encoder().encode(spans));
-  // deno-lint-ignore no-explicit-any
   const flat = (d: Obj) =>
-    d.resourceSpans.flatMap((rs: any) => rs.scopeSpans.flatMap((ss: any) => ss.spans));
+    d.resourceSpans.flatMap((rs: Obj) => rs.scopeSpans.flatMap((ss: Obj) => ss.spans));
   assert.equal(flat(fromJson).length, spans.length);
   assert.deepEqual(comparable(flat(fromJson)), comparable(flat(fromProto)));
 });
