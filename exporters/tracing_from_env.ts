@@ -16,6 +16,7 @@ import { JaegerAgentExporter } from "./jaeger/agent_exporter.ts";
 import type { SpanEncoderBackend } from "./jaeger/span_encoder_backend.ts";
 import { type OtlpConfig, otlpConfigFromEnv } from "./otlp/otlp_config.ts";
 import { OtlpExporter } from "./otlp/otlp_exporter.ts";
+import { isNode, nodeHttpFetch } from "./_node_http_fetch.ts";
 
 export type { EnvSource } from "./_env.ts";
 
@@ -241,7 +242,9 @@ function build(
   let collector: AsyncExporter;
   let agent: JaegerAgentExporter | undefined;
   if (otlp !== undefined) {
-    collector = new OtlpExporter({ ...otlp, warn: options.warn });
+    // On Node, node:http costs less CPU than its fetch (see _node_http_fetch.ts).
+    const fetch = isNode() ? nodeHttpFetch : undefined;
+    collector = new OtlpExporter({ ...otlp, warn: options.warn, fetch });
   } else {
     const packer = new BatchEncoder({
       serviceName: config.serviceName,
