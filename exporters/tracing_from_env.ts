@@ -69,7 +69,7 @@ export interface Tracing {
    * record into {@linkcode Tracing.collector} unless `parse` is given another collector.
    */
   parser: TraceHeaderParser;
-  /** Drains the collector (sending what is queued) and closes the UDP socket. */
+  /** Drains the collector (sending what is queued), closes the UDP socket, removes the exit hooks. */
   shutdown: () => Promise<void>;
   /** The UDP sender (Jaeger; undefined with OTLP). */
   agent?: JaegerAgentExporter | undefined;
