@@ -6,6 +6,7 @@
  */
 
 import { TraceHeaderParser } from "../http/trace_header_parser.ts";
+import { type Sampler, samplerFromEnv } from "../trace/sampler.ts";
 import { EnvReader, type EnvSource, hostName, integer, nonEmpty, shown, tagList } from "./_env.ts";
 import { AsyncExporter } from "./async_exporter.ts";
 import { osHostname } from "./_hostname.ts";
@@ -124,6 +125,7 @@ export interface TracingFromEnvOptions {
  * | `TRACES_EXPORTER_JAEGER_TAGS` | none (`k=v,k=v`) |
  * | `TRACES_JAEGER_MAX_MSGS_PER_SECOND` | `1000` |
  * | `TRACES_EXPORTER_JAEGER_MAX_PACKET_SIZE` | `65000` (from 256 to 65507) |
+ * | `OTEL_TRACES_SAMPLER`, `OTEL_TRACES_SAMPLER_ARG` | `parentbased_always_off` (see `samplerFromEnv`) |
  *
  * A `hostname` process tag is added unless the tags have one: from `HOSTNAME`, else the
  * operating system's host name (when the runtime allows reading it: Deno needs
@@ -195,7 +197,7 @@ export function tracingFromEnv(
     const otlp = kind === "otlp"
       ? otlpConfigFromEnv({ get }, { hostName: osHostname() })
       : undefined;
-    return build(config, options, otlp);
+    return build(config, options, samplerFromEnv(reader), otlp); // OTEL_TRACES_SAMPLER(_ARG)
   } finally {
     reader.report(warn);
   }
@@ -237,6 +239,7 @@ function readConfig(get: (name: string) => string | undefined): TracingConfig {
 function build(
   config: TracingConfig,
   options: TracingFromEnvOptions,
+  sampler: Sampler,
   otlp: OtlpConfig | undefined,
 ): Tracing {
   let collector: AsyncExporter;
@@ -269,6 +272,7 @@ function build(
     jaegerTraceContextHeaderName: config.traceContextHeaderName,
     jaegerDebugName: config.debugName,
     collector,
+    sampler,
   });
   const unregister = options.exitHooks === false ? () => {} : registerForExit(collector);
   const shutdown = async (): Promise<void> => {
