@@ -16,7 +16,14 @@ import * as jaeger from "@opentelemetry/exporter-jaeger";
 import * as trace from "../trace/mod.ts";
 import * as exporters from "../exporters/mod.ts";
 // @ts-types="./_pipeline.d.ts"
-import { formatRows, otelJaeger, otelOtlpProto, ourJaeger, runPipeline } from "./_pipeline.mjs";
+import {
+  formatRows,
+  otelJaeger,
+  otelOtlpProto,
+  ourJaeger,
+  ourOtlp,
+  runPipeline,
+} from "./_pipeline.mjs";
 
 function arg(name: string, fallback: number): number {
   const i = Deno.args.indexOf(name);
@@ -59,6 +66,7 @@ if (import.meta.main) {
   const contenders = [
     ourJaeger(lib, "js"),
     ourJaeger(lib, "wasm"),
+    ourOtlp(lib),
     otelOtlpProto(otel),
     otelJaeger(otel),
   ].filter((c) => c.name.includes(only));
