@@ -17,7 +17,11 @@ export {
   encodeEmitBatch,
   encodeProcess,
 } from "./encode_emit_batch.ts";
-export { type DecodedEmitBatch, decodeEmitBatch } from "./decode_emit_batch.ts";
+export {
+  type DecodedEmitBatch,
+  decodeEmitBatch,
+  type ThriftProtocol,
+} from "./decode_emit_batch.ts";
 export { DecodeError } from "./decode_error.ts";
 export { jsSpanEncoder } from "./js_span_encoder.ts";
 export {
