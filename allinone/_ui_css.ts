@@ -122,9 +122,10 @@ a.result:hover { border-color: #a4b4f5; box-shadow: 0 1px 4px rgba(16, 24, 40, .
 .row .tog:hover { background: #e4e7ec; color: var(--text); }
 .row .mark { width: 3px; height: 16px; border-radius: 2px; flex: none; }
 .row .svc { color: var(--muted); font-size: 12px; }
-.row .op { font-weight: 500; overflow: hidden; text-overflow: ellipsis; }
+.row .svc, .row .op { flex: none; }
+.row .op { font-weight: 500; }
 .row .kids { color: var(--muted); font-size: 11px; }
-.row .hint { color: #475467; font-family: var(--mono); font-size: 11px; background: #f2f4f7; border-radius: 4px; padding: 0 5px; }
+.row .hint { min-width: 0; overflow: hidden; text-overflow: ellipsis; flex: 0 1 auto; color: #475467; font-family: var(--mono); font-size: 11px; background: #f2f4f7; border-radius: 4px; padding: 0 5px; }
 .row .bang { color: #fff; background: var(--err); border-radius: 50%; width: 14px; height: 14px; font-size: 10px; font-weight: 700; display: inline-flex; align-items: center; justify-content: center; flex: none; }
 .row .tl {
   flex: 1; position: relative; margin-right: 14px;
@@ -133,6 +134,7 @@ a.result:hover { border-color: #a4b4f5; box-shadow: 0 1px 4px rgba(16, 24, 40, .
 .row .bar { position: absolute; top: 7px; height: 12px; min-width: 2px; border-radius: 2px; }
 .row.err .bar { outline: 2px solid var(--err); outline-offset: 0; }
 .row .lbl { position: absolute; top: 5px; font-size: 11px; color: #475467; white-space: nowrap; }
+.row .lbl.in { color: #fff; font-weight: 600; text-shadow: 0 0 2px rgba(0, 0, 0, .45); }
 .detail {
   width: 430px; flex: none; border-left: 1px solid var(--line); background: var(--panel); overflow: auto;
   padding: 12px 16px 24px;

@@ -249,7 +249,7 @@ export const UI_JS: string = String.raw`
   }
 
   function scatter(list, colors) {
-    var W = 1000, H = 170, L = 58, R = 12, T = 10, B = 24;
+    var W = 1000, H = 170, L = 58, R = 18, T = 16, B = 24;
     var minT = Infinity, maxT = -Infinity, maxD = 1;
     list.forEach(function (r) {
       if (r.start < minT) minT = r.start;
@@ -257,7 +257,8 @@ export const UI_JS: string = String.raw`
       if (r.duration > maxD) maxD = r.duration;
     });
     var span = Math.max(1, maxT - minT);
-    var x = function (t) { return list.length === 1 ? (L + W - R) / 2 : L + (W - L - R) * (t - minT) / span; };
+    maxD = maxD * 1.1;
+    var x = function (t) { return list.length === 1 ? (L + W - R) / 2 : L + 14 + (W - L - R - 28) * (t - minT) / span; };
     var y = function (d) { return H - B - (H - T - B) * d / maxD; };
     var s = '<svg viewBox="0 0 ' + W + " " + H + '" preserveAspectRatio="none" role="img" aria-label="Duration over time">';
     for (var i = 0; i <= 4; i++) {
@@ -306,7 +307,7 @@ export const UI_JS: string = String.raw`
     var main = $("main");
     var root = tr.root;
     document.title = (root ? root.service + ": " + root.span.operationName : data.traceID) + " · spanwire";
-    var nameW = Math.min(520, Math.max(300, 190 + 12 * Math.min(tr.depth, 14)));
+    var nameW = Math.round(Math.min(560, Math.max(380, 0.3 * window.innerWidth + 10 * Math.min(tr.depth, 12))));
     main.innerHTML =
       '<div class="trace" style="--namew:' + nameW + 'px"><div class="thead">' +
       '<h1><span class="dot" style="background:' + (root ? colors[root.service] : "#999") + '"></span><span id="ttitle">' +
@@ -375,7 +376,11 @@ export const UI_JS: string = String.raw`
     function rowHtml(v, i) {
       var n = v.n, s = n.span, c = colors[n.service];
       var left = 100 * (s.startTime - tr.t0) / tr.total, width = 100 * s.duration / tr.total;
-      var lblRight = left + width > 70;
+      // The duration label: after the bar, or inside it (a wide bar near the end), or before it.
+      var lbl;
+      if (left + width <= 80) lbl = 'class="lbl" style="left:' + (left + width + 0.4).toFixed(3) + '%"';
+      else if (width >= 10) lbl = 'class="lbl in" style="right:' + (100 - left - width + 0.5).toFixed(3) + '%"';
+      else lbl = 'class="lbl" style="right:' + (100 - left + 0.4).toFixed(3) + '%"';
       var h = hint(s);
       return '<div class="row' + (n.error ? " err" : "") + (n === selected ? " sel" : "") + (v.dim ? " dim" : "") +
         '" style="top:' + (i * ROW) + 'px" data-i="' + i + '" data-span="' + s.spanID + '">' +
@@ -387,8 +392,7 @@ export const UI_JS: string = String.raw`
         (h ? '<span class="hint">' + esc(h) + "</span>" : "") +
         (n.children.length && collapsed.has(n) ? '<span class="kids">+' + n.children.length + "</span>" : "") +
         '</div><div class="tl"><div class="bar" style="left:' + left.toFixed(3) + "%;width:" + width.toFixed(3) + "%;background:" + c + '"></div>' +
-        '<span class="lbl" style="' + (lblRight ? "right:" + (100 - left + 0.4).toFixed(3) : "left:" + (left + width + 0.4).toFixed(3)) + '%">' +
-        fmtDur(s.duration) + "</span></div></div>";
+        "<span " + lbl + ">" + fmtDur(s.duration) + "</span></div></div>";
     }
     var pending = false;
     function draw() {
@@ -494,10 +498,6 @@ export const UI_JS: string = String.raw`
     // A parent with hundreds of children (per-partition spans) starts collapsed below the top.
     tr.nodes.forEach(function (n) { if (n.depth >= 2 && n.children.length > 200) collapsed.add(n); });
     compute();
-    if (tr.errors) {
-      var firstErr = tr.nodes.find(function (n) { return n.error; });
-      if (firstErr && firstErr.parent === null) select(firstErr);
-    }
   }
 
   // ---- routing
