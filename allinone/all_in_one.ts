@@ -8,7 +8,7 @@
 
 import { decodeEmitBatch, type JaegerBatch, type ThriftProtocol } from "../exporters/jaeger/mod.ts";
 import { listenHttp } from "./_http.ts";
-import { defaultOtlpDecoder } from "./_otlp_default.ts";
+import { otlpDecoder } from "./otlp_to_jaeger.ts";
 import { listenUdp } from "./_udp.ts";
 import { spansFromThrift } from "./jaeger_json.ts";
 import { createOtlpHandler, type OtlpTracesDecoder } from "./otlp_receiver.ts";
@@ -191,7 +191,7 @@ export async function startAllInOne(options: AllInOneOptions = {}): Promise<AllI
     ingest(batch, name);
   };
   const otlp = createOtlpHandler(
-    options.otlpDecoder ?? defaultOtlpDecoder,
+    options.otlpDecoder ?? otlpDecoder,
     (batches) => {
       for (const batch of batches) ingest(batch, "otlp");
     },

@@ -28,3 +28,4 @@ export {
   type ListenerName,
   startAllInOne,
 } from "./all_in_one.ts";
+export { otlpDecoder, otlpToJaeger } from "./otlp_to_jaeger.ts";
