@@ -159,5 +159,8 @@ export function otlpToJaeger(traces: OtlpTraces): JaegerBatch[] {
  * assert.deepEqual(otlpDecoder(new Uint8Array(), "protobuf"), []);
  * ```
  */
-export const otlpDecoder: OtlpTracesDecoder = (body, encoding) =>
+export const otlpDecoder: OtlpTracesDecoder = (
+  body: Uint8Array,
+  encoding: "protobuf" | "json",
+): JaegerBatch[] =>
   otlpToJaeger(encoding === "json" ? decodeOtlpJson(body) : decodeOtlpProtobuf(body));

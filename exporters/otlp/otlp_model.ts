@@ -38,6 +38,7 @@ export type OtlpValue =
  * ```
  */
 export interface OtlpAttributes {
+  /** An attribute's value, by its key. */
   [key: string]: OtlpValue;
 }
 

@@ -8,8 +8,18 @@ const str = (key: string, value: string) => ({ key, vType: TagType.STRING, vStr:
 const long = (key: string, value: number) => ({ key, vType: TagType.LONG, vLong: BigInt(value) });
 const bool = (key: string, value: boolean) => ({ key, vType: TagType.BOOL, vBool: value });
 
+/** Makes a span of the trace: parent, name, start offset and duration (µs), tags, logs. */
+export type SpanMaker = (
+  parent: bigint,
+  name: string,
+  startUs: number,
+  durUs: number,
+  tags?: JaegerSpan["tags"],
+  logs?: JaegerSpan["logs"],
+) => JaegerSpan;
+
 /** A span builder over one trace id. */
-export function spanMaker(traceLow: bigint, t0: bigint) {
+export function spanMaker(traceLow: bigint, t0: bigint): SpanMaker {
   let next = 1n;
   return (
     parent: bigint,

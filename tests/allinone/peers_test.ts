@@ -60,7 +60,7 @@ Deno.test("peers: Ruby (compact), jaeger-client for Node (binary) and OpenTeleme
       agentPort: aio.listener("jaeger.binary")!.port,
       flushIntervalMs: 10,
     },
-  }, { logger: { info() {}, error() {} } });
+  }, { logger: { info(): void {}, error(): void {} } });
   const provider = new BasicTracerProvider({
     resource: undefined,
     spanProcessors: [

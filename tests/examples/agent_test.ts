@@ -92,7 +92,12 @@ Deno.test("agent: a trace whose root never comes is drawn after the orphan quiet
 
 Deno.test("agent: ports, host and bounds parsing", () => {
   const d = parseAllInOneArgs([]);
-  assert.deepEqual(d.ports, { "jaeger.compact": 6831, "jaeger.binary": 6832, otlp: 4318, ui: 16686 });
+  assert.deepEqual(d.ports, {
+    "jaeger.compact": 6831,
+    "jaeger.binary": 6832,
+    otlp: 4318,
+    ui: 16686,
+  });
   assert.equal(d.host, "127.0.0.1");
   assert.equal(parseAllInOneArgs(["--port", "7000"]).ports["jaeger.compact"], 7000);
   assert.equal(parseAllInOneArgs(["--compact-port=0"]).ports["jaeger.compact"], 0);

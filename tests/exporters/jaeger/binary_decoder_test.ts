@@ -44,7 +44,14 @@ function field(p: Any, type: number, id: number, value: () => void): void {
   p.writeFieldEnd();
 }
 
-function tag(p: Any, key: string, vType: number, value: () => void, id: number, type: number) {
+function tag(
+  p: Any,
+  key: string,
+  vType: number,
+  value: () => void,
+  id: number,
+  type: number,
+): void {
   p.writeStructBegin("Tag");
   field(p, T.STRING, 1, () => p.writeString(key));
   field(p, T.I32, 2, () => p.writeI32(vType));
@@ -190,7 +197,7 @@ Deno.test("binary: jaeger-client for Node, live, over UDP to a binary MockJaeger
     serviceName: "node-jaeger-client",
     sampler: { type: "const", param: 1 },
     reporter: { agentHost: "127.0.0.1", agentPort: agent.port, flushIntervalMs: 10 },
-  }, { logger: { info() {}, error() {} } });
+  }, { logger: { info(): void {}, error(): void {} } });
   try {
     const root = tracer.startSpan("GET /api/v2/query");
     root.setTag("http.status_code", 200);
