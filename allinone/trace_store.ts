@@ -93,7 +93,8 @@ interface Entry {
 
 /** The JSON length of a span without its process (shared by its batch). */
 function spanBytes(span: StoredSpan): number {
-  return JSON.stringify(span, (key, value) => (key === "process" ? undefined : value)).length;
+  const { process: _, ...rest } = span;
+  return JSON.stringify(rest).length;
 }
 
 function tagText(tag: JsonTag): string {
