@@ -23,6 +23,11 @@ header.top .brand { font-weight: 700; letter-spacing: .2px; color: #fff; font-si
 header.top .brand span { color: #8fa8ff; font-weight: 500; }
 header.top nav a { color: #c9d2e3; padding: 6px 10px; border-radius: 6px; }
 header.top nav a.on, header.top nav a:hover { background: #2c3550; color: #fff; }
+header.top #lookup input {
+  width: 250px; background: #2c3550; border-color: #3a4566; color: #e8ecf4; padding: 5px 9px;
+  font-family: var(--mono); font-size: 12px;
+}
+header.top #lookup input::placeholder { color: #8d98b3; font-family: inherit; }
 header.top .stats { margin-left: auto; color: #9aa6bd; font-size: 12px; }
 header.top .stats .drop { color: #fdb022; }
 main { flex: 1; min-height: 0; display: flex; }

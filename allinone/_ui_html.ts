@@ -15,6 +15,7 @@ export const UI_HTML: string = `<!doctype html>
 <header class="top">
   <div class="brand">spanwire <span>all-in-one</span></div>
   <nav><a href="/search">Search</a></nav>
+  <form id="lookup"><input name="id" placeholder="Lookup by Trace ID…" aria-label="Trace ID" spellcheck="false"></form>
   <div class="stats" id="stats"></div>
 </header>
 <main></main>

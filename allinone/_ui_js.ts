@@ -495,8 +495,6 @@ export const UI_JS: string = String.raw`
       tr.nodes.forEach(function (n) { if (n.depth >= 1 && n.children.length) collapsed.add(n); });
       compute();
     });
-    // A parent with hundreds of children (per-partition spans) starts collapsed below the top.
-    tr.nodes.forEach(function (n) { if (n.depth >= 2 && n.children.length > 200) collapsed.add(n); });
     compute();
   }
 
@@ -506,6 +504,12 @@ export const UI_JS: string = String.raw`
     if (path.indexOf(a.getAttribute("href")) === 0) a.classList.add("on");
   });
   loadStats();
+  var lookup = $("#lookup");
+  if (lookup) lookup.addEventListener("submit", function (ev) {
+    ev.preventDefault();
+    var v = $("#lookup input").value.trim().toLowerCase();
+    if (/^[0-9a-f]{1,32}$/.test(v)) location.href = "/trace/" + v;
+  });
   var m = /^\/trace\/([^\/]+)\/?$/.exec(path);
   if (m) tracePage(decodeURIComponent(m[1]));
   else searchPage();

@@ -167,6 +167,17 @@ Deno.test({
           );
           assert.ok((await page.$$(".row")).length < before);
           assert.match((await texts(page, "#count"))[0]!, /^5 of 165 spans shown$/);
+          // The header's trace id lookup opens a trace page.
+          await page.type("#lookup input", id(2n));
+          await Promise.all([page.waitForNavigation(), page.keyboard.press("Enter")]);
+          assert.equal(new URL(page.url()).pathname, `/trace/${id(2n)}`);
+          await page.waitForSelector("body[data-rendered='85']");
+          await page.goBack();
+          await page.waitForSelector("body[data-rendered='165']");
+          await page.$$eval(".row", (els) => {
+            const row = els.find((e) => /execute/.test((e as HTMLElement).innerText));
+            (row!.querySelector("[data-tog]") as HTMLElement).click();
+          });
           await page.type("#find", "partition=1001");
           await page.waitForFunction(() =>
             /match/.test(document.querySelector("#count")!.textContent!)
