@@ -8,10 +8,13 @@
 import { TraceHeaderParser } from "../http/trace_header_parser.ts";
 import { AsyncExporter } from "./async_exporter.ts";
 import { osHostname } from "./_hostname.ts";
+import { registerForExit } from "./_exit_hooks.ts";
 import { type BackendName, resolveBackend } from "./jaeger/backends.ts";
 import { BatchEncoder, MAX_PACKET_SIZE, MIN_PACKET_SIZE } from "./jaeger/batch_encoder.ts";
 import { JaegerAgentExporter } from "./jaeger/agent_exporter.ts";
 import type { SpanEncoderBackend } from "./jaeger/span_encoder_backend.ts";
+import { type OtlpConfig, otlpConfigFromEnv } from "./otlp/otlp_config.ts";
+import { OtlpExporter } from "./otlp/otlp_exporter.ts";
 
 /**
  * Environment variables: a plain record (`process.env`) or anything with `get` (`Deno.env`).
@@ -75,8 +78,10 @@ export interface Tracing {
   parser: TraceHeaderParser;
   /** Drains the collector (sending what is queued) and closes the UDP socket. */
   shutdown: () => Promise<void>;
-  /** The UDP sender. */
-  agent: JaegerAgentExporter;
+  /** The UDP sender (Jaeger; undefined with OTLP). */
+  agent?: JaegerAgentExporter | undefined;
+  /** The OTLP configuration that was read (with `TRACES_EXPORTER=otlp`). */
+  otlp?: OtlpConfig | undefined;
   /** The configuration that was read. */
   config: TracingConfig;
 }
@@ -96,6 +101,13 @@ export interface TracingFromEnvOptions {
   backend?: BackendName | SpanEncoderBackend | undefined;
   /** Where warnings go (default `console.warn`). */
   warn?: ((message: string) => void) | undefined;
+  /**
+   * Whether to flush at process exit (default true): drain when the event loop empties (Deno
+   * `beforeunload`, Node `beforeExit`), a bounded flush (2 s) on SIGINT/SIGTERM before the
+   * process ends as it would have, and a count on stderr of spans `process.exit()` cut off.
+   * `shutdown()` removes the hooks.
+   */
+  exitHooks?: boolean | undefined;
 }
 
 function reader(env: EnvSource): (key: string) => string | undefined {
@@ -163,7 +175,8 @@ function nonEmpty(name: string, value: string | undefined, fallback: string): st
  *
  * | variable | default |
  * | --- | --- |
- * | `TRACES_EXPORTER` | `none` (`none` or `jaeger`, any case) |
+ * | `TRACES_EXPORTER` | `none` (`none`, `jaeger` or `otlp`, any case) |
+ * | `OTEL_TRACES_EXPORTER` | read only when `TRACES_EXPORTER` is unset or blank (same values) |
  * | `TRACES_EXPORTER_JAEGER_AGENT_HOST` | `0.0.0.0` |
  * | `TRACES_EXPORTER_JAEGER_AGENT_PORT` | `6831` |
  * | `TRACES_EXPORTER_JAEGER_SERVICE_NAME` | `iox-conductor` |
@@ -175,6 +188,14 @@ function nonEmpty(name: string, value: string | undefined, fallback: string): st
  *
  * A `hostname` process tag is added unless the tags have one: from `HOSTNAME`, else the
  * operating system's host name (when the runtime allows reading it).
+ *
+ * With `otlp`, spans go over OTLP/HTTP (`OtlpExporter`: `AsyncExporter` -> `OtlpEncoder` ->
+ * `OtlpHttpSink`), configured by OpenTelemetry's variables (see `otlpConfigFromEnv` in
+ * `@spanwire/trace/exporters/otlp`: `OTEL_EXPORTER_OTLP_ENDPOINT` (default
+ * `http://localhost:4318`), `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT`, `..._HEADERS`,
+ * `..._PROTOCOL` (`http/protobuf` default, or `http/json`), `..._COMPRESSION`, `..._TIMEOUT`,
+ * `OTEL_SERVICE_NAME` (falling back to `TRACES_EXPORTER_JAEGER_SERVICE_NAME`, then
+ * `iox-conductor`) and `OTEL_RESOURCE_ATTRIBUTES`); the header names above still apply.
  *
  * @param env The environment (`Deno.env`, `process.env` or a plain record).
  * @param options The encoder backend and the warning sink.
@@ -206,12 +227,14 @@ export function tracingFromEnv(
   options: TracingFromEnvOptions = {},
 ): Tracing | undefined {
   const get = reader(env);
-  const exporter = get("TRACES_EXPORTER");
+  // TRACES_EXPORTER (IOx's) wins; OpenTelemetry's OTEL_TRACES_EXPORTER is read when it is unset.
+  const variable = get("TRACES_EXPORTER")?.trim() ? "TRACES_EXPORTER" : "OTEL_TRACES_EXPORTER";
+  const exporter = get(variable);
   const kind = exporter === undefined ? "none" : exporter.trim().toLowerCase();
   if (kind === "" || kind === "none") return undefined;
-  if (kind !== "jaeger") {
+  if (kind !== "jaeger" && kind !== "otlp") {
     throw new RangeError(
-      `Cannot use TRACES_EXPORTER: ${shown(exporter!)} is not one of "none", "jaeger"`,
+      `Cannot use ${variable}: ${shown(exporter!)} is not one of "none", "jaeger", "otlp"`,
     );
   }
   const tags = parseTags(get("TRACES_EXPORTER_JAEGER_TAGS"));
@@ -268,23 +291,39 @@ export function tracingFromEnv(
     jaegerTraceContextHeaderName: config.traceContextHeaderName,
     jaegerDebugName: config.debugName,
   });
-  const packer = new BatchEncoder({
-    serviceName: config.serviceName,
-    tags: config.tags,
-    maxPacketSize: config.maxPacketSize,
-    backend,
-    warn: options.warn,
-  });
-  const agent = new JaegerAgentExporter({
-    host: config.agentHost,
-    port: config.agentPort,
-    warn: options.warn,
-  });
-  const collector = new AsyncExporter({
-    packer,
-    sink: agent,
-    maxMessagesPerSecond: config.maxMessagesPerSecond,
-    warn: options.warn,
-  });
-  return { collector, parser, shutdown: () => collector.close(), agent, config };
+  let collector: AsyncExporter;
+  let agent: JaegerAgentExporter | undefined;
+  let otlp: OtlpConfig | undefined;
+  if (kind === "otlp") {
+    otlp = otlpConfigFromEnv(env, { hostName: osHostname() });
+    collector = new OtlpExporter({ ...otlp, warn: options.warn });
+  } else {
+    const packer = new BatchEncoder({
+      serviceName: config.serviceName,
+      tags: config.tags,
+      maxPacketSize: config.maxPacketSize,
+      backend,
+      warn: options.warn,
+    });
+    agent = new JaegerAgentExporter({
+      host: config.agentHost,
+      port: config.agentPort,
+      warn: options.warn,
+    });
+    collector = new AsyncExporter({
+      packer,
+      sink: agent,
+      maxMessagesPerSecond: config.maxMessagesPerSecond,
+      warn: options.warn,
+    });
+  }
+  const unregister = options.exitHooks === false ? () => {} : registerForExit(collector);
+  const shutdown = async (): Promise<void> => {
+    try {
+      await collector.close();
+    } finally {
+      unregister();
+    }
+  };
+  return { collector, parser, shutdown, agent, otlp, config };
 }

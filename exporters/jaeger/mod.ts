@@ -24,6 +24,8 @@ export {
 } from "./decode_emit_batch.ts";
 export { DecodeError } from "./decode_error.ts";
 export { jsSpanEncoder } from "./js_span_encoder.ts";
+export { JaegerSpanEncoder } from "./jaeger_span_encoder.ts";
+export { EmitBatchFramer } from "./emit_batch_framer.ts";
 export {
   metadataToTag,
   processToJaeger,
@@ -42,3 +44,4 @@ export {
 } from "./batch_encoder.ts";
 export { type BackendName, backendNames, defaultBackendName, resolveBackend } from "./backends.ts";
 export { formatWaterfall, type WaterfallOptions } from "./waterfall.ts";
+export { wasmSpanEncoder, type WasmSpanEncoderBackend } from "./wasm_span_encoder.ts";

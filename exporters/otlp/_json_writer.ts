@@ -22,6 +22,8 @@ export class JsonWriter implements MessageWriter {
   /** The write position. */
   pos = 0;
   #state = 0;
+  /** Where the gap is (see `gap`), or -1. */
+  gapAt = -1;
   readonly #stack = new Uint8Array(MAX_DEPTH);
   #depth = 0;
 
@@ -34,6 +36,7 @@ export class JsonWriter implements MessageWriter {
     this.pos = 0;
     this.#state = 0;
     this.#depth = 0;
+    this.gapAt = -1;
   }
 
   /** A copy of the bytes written. */
@@ -217,6 +220,16 @@ export class JsonWriter implements MessageWriter {
 
   closeList(): void {
     this.#pop(93);
+  }
+
+  gap(_length: number): void {
+    this.gapAt = this.pos;
+  }
+
+  /** Writes a bare `,` (a span element's separator: it follows the frame's first element). */
+  comma(): void {
+    this.#room(1);
+    this.buf[this.pos++] = 44;
   }
 
   chunk(bytes: Uint8Array, length: number = bytes.length): void {

@@ -41,6 +41,11 @@ export interface MessageWriter {
   openList(f: Field): void;
   /** Ends the repeated field opened last. */
   closeList(): void;
+  /**
+   * Leaves room for `length` bytes written elsewhere (the spans of a frame): counted in the
+   * enclosing lengths, not written; the writer keeps where it is (`gapAt`).
+   */
+  gap(length: number): void;
   /** Appends a list element that a writer of the same kind wrote earlier on its own. */
   chunk(bytes: Uint8Array, length?: number): void;
 }

@@ -5,48 +5,19 @@
 // (minimal varint) encoding that ProtoSizer counts.
 
 import type { SpanId, TraceId } from "../../trace/ids.ts";
+import { utf8Length, varint64Size, varintSize } from "../pipeline/byte_writer.ts";
 import type { Field } from "./_fields.ts";
 import { bigintWords, int64Words, type MessageWriter, nanosWords } from "./_message_writer.ts";
 
 const textEncoder = new TextEncoder();
 const MAX_DEPTH = 64;
 
-/** The number of bytes of an unsigned 32-bit varint. */
-export function varint32Size(n: number): number {
-  n >>>= 0;
-  return n < 0x80 ? 1 : n < 0x4000 ? 2 : n < 0x200000 ? 3 : n < 0x10000000 ? 4 : 5;
-}
-
-/** The number of bytes of a 64-bit varint given as `[lo, hi]` halves. */
-function varint64Size(lo: number, hi: number): number {
-  if (hi === 0) return varint32Size(lo);
-  // 32 bits of lo, then 7 bits a byte of hi shifted in at bit 32 (5 bytes hold 35 bits).
-  let size = 5;
-  let h = hi >>> 3;
-  while (h !== 0) {
-    size++;
-    h >>>= 7;
-  }
-  return size;
-}
-
-/** The UTF-8 length of a string as TextEncoder writes it (a lone surrogate is 3 bytes). */
-export function utf8Length(s: string): number {
-  const n = s.length;
-  let size = n;
-  for (let i = 0; i < n; i++) {
-    const c = s.charCodeAt(i);
-    if (c < 0x80) continue;
-    if (c < 0x800) size += 1;
-    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < n) {
-      const d = s.charCodeAt(i + 1);
-      if (d >= 0xdc00 && d <= 0xdfff) {
-        size += 2; // 4 bytes for 2 chars
-        i++;
-      } else size += 2;
-    } else size += 2;
-  }
-  return size;
+/** Writes a 32-bit word big-endian (ids are raw big-endian bytes). */
+function putWord(b: Uint8Array, p: number, word: number): void {
+  b[p] = word >>> 24;
+  b[p + 1] = (word >>> 16) & 0xff;
+  b[p + 2] = (word >>> 8) & 0xff;
+  b[p + 3] = word & 0xff;
 }
 
 /** Writes protobuf bytes into a growable buffer. */
@@ -59,6 +30,9 @@ export class ProtoWriter implements MessageWriter {
   readonly #starts = new Int32Array(MAX_DEPTH);
   #depth = 0;
   readonly #words: number[] = [0, 0];
+  /** Where the gap is (see `gap`), or -1. */
+  gapAt = -1;
+  #gapLen = 0;
 
   constructor(size = 1024) {
     this.buf = new Uint8Array(size);
@@ -69,6 +43,8 @@ export class ProtoWriter implements MessageWriter {
   reset(): void {
     this.pos = 0;
     this.#depth = 0;
+    this.gapAt = -1;
+    this.#gapLen = 0;
   }
 
   /** A copy of the bytes written. */
@@ -96,6 +72,12 @@ export class ProtoWriter implements MessageWriter {
     }
     b[p++] = n;
     this.pos = p;
+  }
+
+  /** A field tag (one byte for every field of OTLP's traces but `flags`). */
+  #tag(t: number): void {
+    if (t < 0x80) this.buf[this.pos++] = t;
+    else this.#varint(t);
   }
 
   #varint64(lo: number, hi: number): void {
@@ -128,14 +110,16 @@ export class ProtoWriter implements MessageWriter {
 
   /** Sets the length byte reserved at `start` to the body's length, moving the body if needed. */
   #patch(start: number): void {
-    const len = this.pos - start - 1;
+    const gapInside = this.gapAt > start;
+    const len = this.pos - start - 1 + (gapInside ? this.#gapLen : 0);
     if (len < 0x80) {
       this.buf[start] = len;
       return;
     }
-    const extra = varint32Size(len) - 1;
+    const extra = varintSize(len) - 1;
     this.#room(extra);
     this.buf.copyWithin(start + 1 + extra, start + 1, this.pos);
+    if (gapInside) this.gapAt += extra;
     const end = this.pos + extra;
     this.pos = start;
     this.#varint(len);
@@ -144,42 +128,32 @@ export class ProtoWriter implements MessageWriter {
 
   traceId(f: Field, id: TraceId): void {
     this.#room(22);
-    this.#varint(f.tag);
+    this.#tag(f.tag);
     const b = this.buf;
-    let p = this.pos;
-    b[p++] = 16;
-    for (const word of [id.w0, id.w1, id.w2, id.w3]) {
-      b[p++] = word >>> 24;
-      b[p++] = (word >>> 16) & 0xff;
-      b[p++] = (word >>> 8) & 0xff;
-      b[p++] = word & 0xff;
-    }
-    this.pos = p;
+    const p = this.pos;
+    b[p] = 16;
+    putWord(b, p + 1, id.w0);
+    putWord(b, p + 5, id.w1);
+    putWord(b, p + 9, id.w2);
+    putWord(b, p + 13, id.w3);
+    this.pos = p + 17;
   }
 
   spanId(f: Field, id: SpanId): void {
     this.#room(14);
-    this.#varint(f.tag);
+    this.#tag(f.tag);
     const b = this.buf;
-    let p = this.pos;
-    const hi = id.hi;
-    const lo = id.lo;
-    b[p++] = 8;
-    b[p++] = hi >>> 24;
-    b[p++] = (hi >>> 16) & 0xff;
-    b[p++] = (hi >>> 8) & 0xff;
-    b[p++] = hi & 0xff;
-    b[p++] = lo >>> 24;
-    b[p++] = (lo >>> 16) & 0xff;
-    b[p++] = (lo >>> 8) & 0xff;
-    b[p++] = lo & 0xff;
-    this.pos = p;
+    const p = this.pos;
+    b[p] = 8;
+    putWord(b, p + 1, id.hi);
+    putWord(b, p + 5, id.lo);
+    this.pos = p + 9;
   }
 
   string(f: Field, s: string): void {
     const n = s.length;
     this.#room(6 + 3 * n);
-    this.#varint(f.tag);
+    this.#tag(f.tag);
     const start = this.pos;
     const b = this.buf;
     let p = start + 1;
@@ -198,7 +172,7 @@ export class ProtoWriter implements MessageWriter {
 
   enumValue(f: Field, value: number): void {
     this.#room(10);
-    this.#varint(f.tag);
+    this.#tag(f.tag);
     this.#varint(value);
   }
 
@@ -206,7 +180,7 @@ export class ProtoWriter implements MessageWriter {
     const w = this.#words;
     nanosWords(micros, w);
     this.#room(13);
-    this.#varint(f.tag);
+    this.#tag(f.tag);
     const v = this.#view;
     v.setUint32(this.pos, w[0]!, true);
     v.setUint32(this.pos + 4, w[1]!, true);
@@ -215,7 +189,7 @@ export class ProtoWriter implements MessageWriter {
 
   int(f: Field, value: number): void {
     this.#room(15);
-    this.#varint(f.tag);
+    this.#tag(f.tag);
     if (value >= 0 && value < 0x80000000) {
       this.#varint(value);
       return;
@@ -229,27 +203,27 @@ export class ProtoWriter implements MessageWriter {
     const w = this.#words;
     bigintWords(value, w);
     this.#room(15);
-    this.#varint(f.tag);
+    this.#tag(f.tag);
     this.#varint64(w[0]!, w[1]!);
   }
 
   double(f: Field, value: number): void {
     this.#room(13);
-    this.#varint(f.tag);
+    this.#tag(f.tag);
     this.#view.setFloat64(this.pos, value, true);
     this.pos += 8;
   }
 
   bool(f: Field, value: boolean): void {
     this.#room(6);
-    this.#varint(f.tag);
+    this.#tag(f.tag);
     this.buf[this.pos++] = value ? 1 : 0;
   }
 
   open(f: Field): void {
     if (this.#depth >= MAX_DEPTH) throw new RangeError("Cannot write OTLP: nested too deep");
     this.#room(6);
-    this.#varint(f.tag);
+    this.#tag(f.tag);
     this.#starts[this.#depth++] = this.pos;
     this.pos++;
   }
@@ -265,6 +239,11 @@ export class ProtoWriter implements MessageWriter {
   openList(_f: Field): void {}
 
   closeList(): void {}
+
+  gap(length: number): void {
+    this.gapAt = this.pos;
+    this.#gapLen = length;
+  }
 
   chunk(bytes: Uint8Array, length: number = bytes.length): void {
     this.#room(length);
@@ -288,55 +267,55 @@ export class ProtoSizer implements MessageWriter {
   }
 
   traceId(f: Field, _id: TraceId): void {
-    this.size += varint32Size(f.tag) + 17;
+    this.size += varintSize(f.tag) + 17;
   }
 
   spanId(f: Field, _id: SpanId): void {
-    this.size += varint32Size(f.tag) + 9;
+    this.size += varintSize(f.tag) + 9;
   }
 
   string(f: Field, value: string): void {
     const len = utf8Length(value);
-    this.size += varint32Size(f.tag) + varint32Size(len) + len;
+    this.size += varintSize(f.tag) + varintSize(len) + len;
   }
 
   enumValue(f: Field, value: number): void {
-    this.size += varint32Size(f.tag) + varint32Size(value);
+    this.size += varintSize(f.tag) + varintSize(value);
   }
 
   timeMicros(f: Field, _micros: number): void {
-    this.size += varint32Size(f.tag) + 8;
+    this.size += varintSize(f.tag) + 8;
   }
 
   int(f: Field, value: number): void {
     const w = this.#words;
     int64Words(value, w);
-    this.size += varint32Size(f.tag) + varint64Size(w[0]!, w[1]!);
+    this.size += varintSize(f.tag) + varint64Size(w[1]!, w[0]!);
   }
 
   bigint(f: Field, value: bigint): void {
     const w = this.#words;
     bigintWords(value, w);
-    this.size += varint32Size(f.tag) + varint64Size(w[0]!, w[1]!);
+    this.size += varintSize(f.tag) + varint64Size(w[1]!, w[0]!);
   }
 
   double(f: Field, _value: number): void {
-    this.size += varint32Size(f.tag) + 8;
+    this.size += varintSize(f.tag) + 8;
   }
 
   bool(f: Field, _value: boolean): void {
-    this.size += varint32Size(f.tag) + 1;
+    this.size += varintSize(f.tag) + 1;
   }
 
   open(f: Field): void {
     if (this.#depth >= MAX_DEPTH) throw new RangeError("Cannot write OTLP: nested too deep");
-    this.size += varint32Size(f.tag);
+    this.size += varintSize(f.tag);
     this.#starts[this.#depth++] = this.size;
   }
 
   close(): void {
     const len = this.size - this.#starts[--this.#depth]!;
-    this.size += varint32Size(len);
+    this.size += varintSize(len);
   }
 
   root(): void {}
@@ -346,6 +325,10 @@ export class ProtoSizer implements MessageWriter {
   openList(_f: Field): void {}
 
   closeList(): void {}
+
+  gap(length: number): void {
+    this.size += length;
+  }
 
   chunk(bytes: Uint8Array, length: number = bytes.length): void {
     this.size += length;

@@ -38,7 +38,7 @@ export type OtlpValue =
  * ```
  */
 export interface OtlpAttributes {
-  /** An attribute's value, by its key. */
+  /** The value of the attribute `key`. */
   [key: string]: OtlpValue;
 }
 

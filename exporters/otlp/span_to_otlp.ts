@@ -3,19 +3,7 @@
  * bytes, their sizes and OTLP/JSON all come from these functions, driven through one writer
  * interface.
  *
- * | spanwire | OTLP (`opentelemetry.proto.trace.v1`) |
- * | --- | --- |
- * | `ctx.traceId`, `ctx.spanId` | `trace_id` (16 bytes), `span_id` (8 bytes), raw big-endian bytes (JSON: lowercase hex) |
- * | `ctx.parentSpanId` | `parent_span_id` (absent for a root) |
- * | `name` | `name` |
- * | `kind` | `kind`: `server` SERVER (2, spans of `traceLayer` and `traceNodeListener`), `client` CLIENT (3, `tracedFetch`), `producer` PRODUCER (4), `consumer` CONSUMER (5), otherwise INTERNAL (1) |
- * | `start`, `end` (µs since the epoch) | `start_time_unix_nano`, `end_time_unix_nano` (`fixed64`; whole µs × 1000 plus the fraction's rounded ns; JSON: decimal strings). No start: 0; no end: the start |
- * | `metadata` | `attributes`, in insertion order: string `string_value`; boolean `bool_value`; safe-integer number and int64 bigint `int_value` (JSON: decimal string); other numbers and `Float` `double_value` (JSON: NaN and infinities as strings); a bigint beyond int64 its decimal `string_value`. The key `span.kind` is not sent (the kind has its own field) |
- * | `events` | `events`: `time_unix_nano`, `name` = the message, `attributes` = its metadata |
- * | `ctx.links` | `links`: `trace_id`, `span_id` |
- * | `status` | `status`: `ok` OK (1); `error` ERROR (2) with `message` = `statusMessage`; `unknown` no status (UNSET) |
- * | exporter's service and tags | `Resource.attributes`: `service.name`, then `host.name` and the process tags |
- * | — | `InstrumentationScope`: name `spanwire`, version the package's |
+ * The table of the mapping is in the module docs of `mod.ts` (the entry point).
  *
  * @module
  */
@@ -171,15 +159,50 @@ export function writeScope(w: MessageWriter): void {
 }
 
 /**
- * Writes a whole `ExportTraceServiceRequest` around spans written earlier by
- * {@linkcode writeSpan} (chunks of the same writer kind): one `ResourceSpans` with the resource
- * and one `ScopeSpans` holding the spans.
+ * Writes one span as a JSON element of `ResourceSpans.scopeSpans` of its own: a leading `,`,
+ * then `{"scope":{...},"spans":[{span}]}`. JSON needs a separator between elements, and the
+ * pipeline concatenates span encodings as they are: the frame's first `ScopeSpans` (the scope,
+ * no spans) is the element each span follows.
  */
-export function writeRequest(
+export function writeJsonSpanElement(w: MessageWriter & { comma(): void }, span: Span): void {
+  w.comma();
+  w.open(F.RESOURCE_SPANS_SCOPE_SPANS);
+  writeScope(w);
+  w.openList(F.SCOPE_SPANS_SPANS);
+  writeSpan(w, span);
+  w.closeList();
+  w.close();
+}
+
+/**
+ * Writes the protobuf `ExportTraceServiceRequest` around `spanBytes` bytes of spans written by
+ * {@linkcode writeSpan} (left as a gap): `ResourceSpans { resource, ScopeSpans { scope,
+ * <spans> } }`. `resource` and `scope` are the fields as {@linkcode writeResource} and
+ * {@linkcode writeScope} wrote them with a writer of the same kind.
+ */
+export function writeProtobufFrame(
+  w: MessageWriter,
+  resource: Uint8Array,
+  scope: Uint8Array,
+  spanBytes: number,
+): void {
+  w.open(F.REQUEST_RESOURCE_SPANS);
+  w.chunk(resource);
+  w.open(F.RESOURCE_SPANS_SCOPE_SPANS);
+  w.chunk(scope);
+  w.gap(spanBytes);
+  w.close();
+  w.close();
+}
+
+/**
+ * Writes the OTLP/JSON `ExportTraceServiceRequest` around spans written by
+ * {@linkcode writeJsonSpanElement} (left as a gap): one `ResourceSpans` whose first
+ * `ScopeSpans` holds the scope and no spans, followed by the spans' own `ScopeSpans`.
+ */
+export function writeJsonFrame(
   w: MessageWriter,
   resource: ReadonlyMap<string, MetadataValue>,
-  spans: readonly Uint8Array[],
-  count: number = spans.length,
 ): void {
   w.root();
   w.openList(F.REQUEST_RESOURCE_SPANS);
@@ -188,10 +211,8 @@ export function writeRequest(
   w.openList(F.RESOURCE_SPANS_SCOPE_SPANS);
   w.open(F.RESOURCE_SPANS_SCOPE_SPANS);
   writeScope(w);
-  w.openList(F.SCOPE_SPANS_SPANS);
-  for (let i = 0; i < count; i++) w.chunk(spans[i]!);
-  w.closeList();
   w.close();
+  w.gap(0);
   w.closeList();
   w.close();
   w.closeList();

@@ -35,8 +35,8 @@ Deno.test("tracingFromEnv: IOx's defaults", async () => {
     assert.ok(tracing.collector instanceof AsyncExporter);
     assert.equal(tracing.parser.jaegerTraceContextHeaderName, "uber-trace-id");
     assert.equal(tracing.parser.jaegerDebugName, "jaeger-debug-id");
-    assert.equal(tracing.agent.host, "0.0.0.0");
-    assert.equal(tracing.agent.port, 6831);
+    assert.equal(tracing.agent?.host, "0.0.0.0");
+    assert.equal(tracing.agent?.port, 6831);
   } finally {
     await tracing.shutdown();
   }

@@ -14,7 +14,9 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 
 const jaeger = await import("spanwire/exporters/jaeger");
-const wasm = await import("spanwire/wasm");
+// The "wasm" backend (wasmSpanEncoder) comes with the Jaeger exporter; its loader's state from
+// spanwire/wasm.
+const wasm = { ...jaeger, ...(await import("spanwire/wasm")) };
 const { assembleEmitBatch, decodeEmitBatch, emitBatchOverhead, encodeEmitBatch, encodeProcess } =
   jaeger;
 

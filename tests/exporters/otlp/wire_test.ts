@@ -12,7 +12,7 @@ import {
   SCOPE_VERSION,
 } from "../../../exporters/otlp/mod.ts";
 import { Float, float, Span, SpanContext, SpanId, TraceId } from "../../../trace/mod.ts";
-import { officialDecode, toReadableSpan } from "./_reference.ts";
+import { officialDecode, RequestType, toReadableSpan } from "./_reference.ts";
 
 const RESOURCE = { "service.name": "iox-conductor", "host.name": "host-1", env: "prod" };
 const SCOPE = { name: SCOPE_NAME, version: SCOPE_VERSION };
@@ -200,7 +200,10 @@ Deno.test("json: the same message as OpenTelemetry JS's JSON serializer, and our
 Deno.test("json: OTLP's rules: hex ids, enums as numbers, 64-bit integers as strings", () => {
   const [span] = edgeSpans();
   const json = JSON.parse(new TextDecoder().decode(encoder("json").encode([span!])));
-  const s = json.resourceSpans[0].scopeSpans[0].spans[0];
+  // The frame's first ScopeSpans holds the scope and no spans; each span follows in its own.
+  assert.equal(json.resourceSpans[0].scopeSpans[0].spans, undefined);
+  assert.equal(json.resourceSpans[0].scopeSpans[1].scope.name, "spanwire");
+  const s = json.resourceSpans[0].scopeSpans[1].spans[0];
   assert.equal(s.traceId, span!.ctx.traceId.toString());
   assert.equal(s.kind, 2);
   assert.equal(s.startTimeUnixNano, "1700000000123456750");
@@ -213,14 +216,82 @@ Deno.test("json: OTLP's rules: hex ids, enums as numbers, 64-bit integers as str
   assert.deepEqual(s.status, { message: "it broke ✗", code: 2 });
 });
 
-Deno.test("frameSize is the size of the frame, from the byte-counting twin; spans encode alone and frame later", () => {
+Deno.test("packetSize is the size of the frame, from the byte-counting twin; spans encode alone and frame later", () => {
   for (const format of ["protobuf", "json"] as const) {
     const enc = encoder(format);
     for (const n of [0, 1, 2, 5, 200]) {
       const chunks = [...makeStandardSpans(n), ...edgeSpans()].map((s) => enc.encodeSpan(s));
       const body = enc.frame(chunks);
       const total = chunks.reduce((a, c) => a + c.length, 0);
-      assert.equal(body.length, enc.frameSize(chunks.length, total), `${format} ${n}`);
+      assert.equal(body.length, enc.framer.packetSize(chunks.length, total), `${format} ${n}`);
     }
   }
+});
+
+Deno.test("through the pipeline: requests never exceed maxBatchBytes, every span arrives once, in order", async () => {
+  const { AsyncExporter } = await import("../../../exporters/pipeline/mod.ts");
+  for (const format of ["protobuf", "json"] as const) {
+    const packer = new OtlpEncoder({ serviceName: "svc", format, maxBatchBytes: 8192 });
+    const bodies: Uint8Array[] = [];
+    const exporter = new AsyncExporter({
+      packer,
+      sink: { send: (b) => (bodies.push(b.slice()), true) },
+      maxMessagesPerSecond: 1e9,
+    });
+    const spans = [...makeStandardSpans(300), ...edgeSpans()];
+    for (const s of spans) exporter.export(s);
+    await exporter.close();
+    assert.ok(bodies.length > 10, `${bodies.length}`);
+    const names: string[] = [];
+    for (const b of bodies) {
+      assert.ok(b.length <= 8192, `${b.length}`);
+      const decoded = format === "json"
+        ? decodeOtlpJson(b).spans.map((s) => s.spanId)
+        : officialDecodeOrOurs(b);
+      for (const s of decoded) names.push(s);
+    }
+    assert.deepEqual(names, spans.map((s) => s.ctx.spanId.toString()));
+    assert.deepEqual(exporter.stats(), {
+      exported: spans.length,
+      droppedQueueFull: 0,
+      droppedTooLarge: 0,
+      failedToSend: 0,
+      packets: bodies.length,
+    });
+  }
+});
+
+/** Span ids of a protobuf body, by the official .proto files (and the same by our decoder). */
+function officialDecodeOrOurs(body: Uint8Array): string[] {
+  const official = officialDecode(body);
+  // deno-lint-ignore no-explicit-any
+  const ids = official.resourceSpans.flatMap((rs: any) =>
+    // deno-lint-ignore no-explicit-any
+    rs.scopeSpans.flatMap((ss: any) => ss.spans.map((s: any) => s.spanId))
+  );
+  assert.deepEqual(ids, decodeOtlpProtobuf(body).spans.map((s) => s.spanId));
+  return ids;
+}
+
+Deno.test("json: protobufjs with the official .proto files reads our OTLP/JSON (ids hex to bytes, as OTLP says) into the spans our protobuf carries", () => {
+  const spans = allSpans();
+  const json = JSON.parse(new TextDecoder().decode(encoder("json").encode(spans)));
+  const hexToBytes = (hex: string): number[] =>
+    Array.from({ length: hex.length / 2 }, (_, i) => parseInt(hex.slice(2 * i, 2 * i + 2), 16));
+  const ids = (value: Obj): Obj => {
+    if (Array.isArray(value)) return value.map(ids);
+    if (value === null || typeof value !== "object") return value;
+    const out: Obj = {};
+    for (const [k, v] of Object.entries(value)) {
+      out[k] = /^(traceId|spanId|parentSpanId)$/.test(k) ? hexToBytes(v as string) : ids(v);
+    }
+    return out;
+  };
+  const message = RequestType.fromObject(ids(json));
+  const fromJson = officialDecode(RequestType.encode(message).finish());
+  const fromProto = officialDecode(encoder().encode(spans));
+  const flat = (d: Obj) =>
+    d.resourceSpans.flatMap((rs: Obj) => rs.scopeSpans.flatMap((ss: Obj) => ss.spans));
+  assert.equal(flat(fromJson).length, spans.length);
+  assert.deepEqual(comparable(flat(fromJson)), comparable(flat(fromProto)));
 });

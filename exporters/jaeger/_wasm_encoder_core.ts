@@ -29,20 +29,25 @@
 // intern table is bounded (entries and bytes): full, it takes nothing more during a call, and
 // it is cleared at the start of the next.
 
-import type { I64Parts, JaegerSpan, JaegerTag } from "../exporters/jaeger/thrift_model.ts";
-import type { EncodedSpans } from "../exporters/jaeger/span_encoder_backend.ts";
-import type { WriteSpans } from "../exporters/jaeger/_span_writer.ts";
-import { i64RangeError } from "../exporters/jaeger/_compact_writer.ts";
-import { type TagFieldsWriter, tagLoader } from "../exporters/jaeger/_tag_loader.ts";
-import { Float, type MetadataValue, type Span } from "../trace/span.ts";
+import type { I64Parts, JaegerSpan, JaegerTag } from "./thrift_model.ts";
+import type { EncodedSpans } from "./span_encoder_backend.ts";
+import type { WriteSpans } from "./_span_writer.ts";
+import { i64RangeError } from "./_compact_writer.ts";
+import { type TagFieldsWriter, tagLoader } from "./_tag_loader.ts";
+import { Float, type MetadataValue, type Span } from "../../trace/span.ts";
+import {
+  collectMetadata,
+  collectSpanTags,
+  doubleOf,
+  durationMicros,
+  KeyOrder,
+  micros,
+  TagKind,
+  tagKindOf,
+  tagScratch,
+} from "./_mapping.ts";
 
-/** The exports of the compiled module. */
-export interface EncoderExports {
-  memory: WebAssembly.Memory;
-  heapBase(): number;
-  encode(stage: number, count: number, ends: number, out: number): number;
-  encodeTag(stage: number, out: number): number;
-}
+import type { EncoderExports } from "../../wasm/encoder_module.ts";
 
 const PAGE = 65536;
 const TWO_32 = 4294967296;
@@ -68,10 +73,7 @@ const TAG_REF = 0x80000000 | 0;
 /** Stage words guaranteed free after `room(p)`: enough for any fixed run of writes. */
 const ROOM = 32;
 
-const I64_MIN = -(2n ** 63n);
-const I64_MAX = 2n ** 63n - 1n;
 /** The tag key holding the status message (as exporters/jaeger/span_to_jaeger.ts). */
-const STATUS_DESCRIPTION_TAG = "otel.status_description";
 
 const textEncoder = new TextEncoder();
 const f64Scratch = new Float64Array(1);
@@ -85,6 +87,8 @@ export interface WasmEncoderCore {
   encodeTraceSpans(spans: readonly Span[]): EncodedSpans;
   /** `spans[from..to)` as {@linkcode WriteSpans} says: a span that throws is skipped. */
   writeTraceSpans: WriteSpans;
+  /** One span, as `encodeTraceSpans([span])`: its bytes, a view of the WASM memory. */
+  encodeTraceSpan(span: Span): Uint8Array;
   /** The WASM memory's size in bytes. */
   memoryBytes(): number;
   /** The intern table: entries, bytes used, and how many times it was cleared. */
@@ -460,87 +464,32 @@ export function createWasmEncoderCore(x: EncoderExports): WasmEncoderCore {
   // (IOx's), staged without making the Jaeger objects. The differential tests hold it to
   // `jsSpanEncoder.encodeSpans(spans.map(spanToJaeger))`, byte for byte.
 
-  /** Metadata entries being staged: keys, values, and their order sorted by key. */
-  const metaKeys: string[] = [];
-  const metaValues: MetadataValue[] = [];
-  let metaOrder = new Int32Array(64);
+  // The tags being staged, collected by the mapping (exporters/jaeger/_mapping.ts), and the
+  // memo of their sorted order (one for span tags, one for event fields).
+  const scratch = tagScratch();
+  const metaKeys = scratch.keys;
+  const metaValues = scratch.values;
 
-  /** Puts `map`'s entries into metaKeys/metaValues from index `n`; returns the new count. */
-  function collect(map: ReadonlyMap<string, MetadataValue>, n: number): number {
-    for (const [k, v] of map) {
-      metaKeys[n] = k;
-      metaValues[n] = v;
-      n++;
-    }
-    return n;
-  }
-
-  /**
-   * The indexes of the `n` collected entries sorted by key (code-unit order).
-   * `cache` remembers the last keys and their order: spans of one kind have the same keys in
-   * the same order, so the sort is mostly a check that the keys are the ones seen last time.
-   */
-  function sortByKey(n: number, cache: SortCache): Int32Array {
-    const keys = metaKeys;
-    const last = cache.keys;
-    if (n === cache.n) {
-      let i = 0;
-      while (i < n && keys[i] === last[i]) i++;
-      if (i === n) return cache.order;
-    }
-    if (metaOrder.length < n) metaOrder = new Int32Array(2 * n);
-    const order = metaOrder;
-    for (let i = 0; i < n; i++) {
-      const k = keys[i]!;
-      let j = i - 1;
-      while (j >= 0 && keys[order[j]!]! > k) {
-        order[j + 1] = order[j]!;
-        j--;
-      }
-      order[j + 1] = i;
-    }
-    if (n <= SORT_CACHE_MAX) {
-      cache.n = n;
-      const cached = cache.order;
-      for (let i = 0; i < n; i++) {
-        last[i] = keys[i]!;
-        cached[i] = order[i]!;
-      }
-    }
-    return order;
-  }
-
-  /** Stages a metadata entry as a tag, typed as `metadataToTag` types it. */
+  /** Stages a metadata entry as a tag, typed by the mapping (`tagKindOf`). */
   function metaTag(p: number, k: string, v: MetadataValue): number {
     room(p);
     p = key(p, k);
-    switch (typeof v) {
-      case "string":
+    switch (tagKindOf(v)) {
+      case TagKind.STRING:
         i32[p] = 0;
         i32[p + 1] = 1;
-        return value(p + 2, v);
-      case "number":
-        if (Number.isSafeInteger(v)) {
-          i32[p] = 3;
-          i32[p + 1] = 8;
-          return i64(p + 2, v);
-        }
-        return doubleTag(p, v);
-      case "boolean":
+        return value(p + 2, v as string);
+      case TagKind.LONG:
+        i32[p] = 3;
+        i32[p + 1] = 8;
+        return i64(p + 2, v as number | bigint);
+      case TagKind.DOUBLE:
+        return doubleTag(p, doubleOf(v));
+      case TagKind.BOOL:
         i32[p] = 2;
         i32[p + 1] = v ? 36 : 4;
         return p + 2;
-      case "bigint":
-        if (v >= I64_MIN && v <= I64_MAX) {
-          i32[p] = 3;
-          i32[p + 1] = 8;
-          return i64(p + 2, v);
-        }
-        i32[p] = 0;
-        i32[p + 1] = 1;
-        return value(p + 2, String(v));
       default:
-        if (v instanceof Float) return doubleTag(p, Number(v.value));
         i32[p] = 0;
         i32[p + 1] = 1;
         return value(p + 2, String(v));
@@ -556,12 +505,12 @@ export function createWasmEncoderCore(x: EncoderExports): WasmEncoderCore {
     return p + 4;
   }
 
-  const spanSort: SortCache = newSortCache();
-  const eventSort: SortCache = newSortCache();
+  const spanSort = new KeyOrder();
+  const eventSort = new KeyOrder();
 
   /** Stages the `n` collected entries (from index 0) sorted by key. */
-  function sortedTags(p: number, n: number, cache: SortCache): number {
-    const order = sortByKey(n, cache);
+  function sortedTags(p: number, n: number, cache: KeyOrder): number {
+    const order = cache.of(metaKeys, n);
     for (let i = 0; i < n; i++) {
       const j = order[i]!;
       p = cachedTag(p, metaKeys[j]!, metaValues[j]!);
@@ -625,10 +574,6 @@ export function createWasmEncoderCore(x: EncoderExports): WasmEncoderCore {
     return e;
   }
 
-  function micros(t: number | undefined): number {
-    return t === undefined || !Number.isFinite(t) ? 0 : Math.floor(t);
-  }
-
   function traceSpan(p: number, s: Span): number {
     room(p);
     slot = 0;
@@ -673,33 +618,11 @@ export function createWasmEncoderCore(x: EncoderExports): WasmEncoderCore {
       i32[p++] = -1;
     }
     i32[p] = ctx.sampled ? 1 : 0;
-    const start = s.start;
-    const end = s.end;
-    p = i64(p + 1, micros(start));
-    let duration = 0;
-    if (
-      start !== undefined && end !== undefined && Number.isFinite(start) && Number.isFinite(end)
-    ) {
-      duration = Math.max(0, Math.trunc(end - start));
-    }
-    p = i64(p, duration);
+    p = i64(p + 1, micros(s.start));
+    p = i64(p, durationMicros(s.start, s.end));
 
-    const metadata = s.metadata;
-    const status = s.status;
-    if (metadata.size > 0 || status !== "unknown") {
-      let n = collect(metadata, 0);
-      if (status !== "unknown") {
-        const k = status === "ok" ? "ok" : "error";
-        if (!metadata.has(k)) {
-          metaKeys[n] = k;
-          metaValues[n++] = true;
-        }
-        const message = s.statusMessage;
-        if (message !== undefined && !metadata.has(STATUS_DESCRIPTION_TAG)) {
-          metaKeys[n] = STATUS_DESCRIPTION_TAG;
-          metaValues[n++] = message;
-        }
-      }
+    const n = collectSpanTags(s, scratch);
+    if (n > 0) {
       i32[p++] = n;
       p = sortedTags(p, n, spanSort);
       room(p);
@@ -715,7 +638,7 @@ export function createWasmEncoderCore(x: EncoderExports): WasmEncoderCore {
         const ev = events[i]!;
         room(p);
         p = i64(p, micros(ev.time));
-        const n = collect(ev.metadata, 0);
+        const n = collectMetadata(ev.metadata, scratch);
         i32[p] = n + 1;
         p = cachedTag(p + 1, "event", ev.message);
         p = sortedTags(p, n, eventSort);
@@ -782,21 +705,25 @@ export function createWasmEncoderCore(x: EncoderExports): WasmEncoderCore {
     return { bytes: u8.subarray(outBase, outEnd), written: k };
   };
 
+  const one: Span[] = [];
+  function encodeTraceSpan(s: Span): Uint8Array {
+    one[0] = s;
+    try {
+      return run(one, traceSpan).bytes;
+    } finally {
+      one.length = 0;
+    }
+  }
+
   ensureBytes(internEnd + SLACK + 64 * 1024);
   return {
     writeTraceSpans,
+    encodeTraceSpan,
     encodeSpans: (spans) => run(spans, span),
     encodeTraceSpans: (spans) => run(spans, traceSpan),
     memoryBytes: () => memory.buffer.byteLength,
     internStats: () => ({ entries, bytes: internTop - internBase, resets }),
   };
-}
-
-/** The last sorted key list of one kind (span metadata, event metadata) and its order. */
-interface SortCache {
-  n: number;
-  keys: string[];
-  order: Int32Array;
 }
 
 /** The fields of the last Jaeger tag seen at one position, and its intern entry. */
@@ -823,12 +750,6 @@ function newJaegerTagMemo(): JaegerTagMemo {
 }
 
 /** Key lists longer than this are sorted every time. */
-const SORT_CACHE_MAX = 64;
-
-function newSortCache(): SortCache {
-  return { n: -1, keys: new Array(SORT_CACHE_MAX).fill(""), order: new Int32Array(SORT_CACHE_MAX) };
-}
-
 function align(n: number, to: number): number {
   return Math.ceil(n / to) * to;
 }
