@@ -192,10 +192,12 @@ export async function runPipeline(
 ) {
   const live = [];
   for (const c of contenders) live.push({ c, run: await c.setup(ports), cpu: [], heap: undefined });
-  // warm up: one small round each
-  for (const l of live) {
-    l.run.record(2000);
-    await l.run.drain();
+  // warm up: two rounds each, not counted (the JIT settles)
+  for (let r = 0; r < 2; r++) {
+    for (const l of live) {
+      l.run.record(spans);
+      await l.run.drain();
+    }
   }
   for (let r = 0; r < rounds; r++) {
     for (const l of live) {
@@ -208,13 +210,16 @@ export async function runPipeline(
   // Heap a queued span holds: record without yielding (nothing is sent meanwhile).
   if (env.gc !== undefined) {
     for (const l of live) {
+      await new Promise((r) => setTimeout(r, 100)); // sends settle
+      env.gc();
       env.gc();
       const m0 = env.memoryUsage();
       l.run.record(heapSpans);
       env.gc();
+      env.gc();
       const m1 = env.memoryUsage();
-      l.heap = (m1.heapUsed + (m1.arrayBuffers ?? m1.external) - m0.heapUsed -
-        (m0.arrayBuffers ?? m0.external)) / heapSpans;
+      // heapUsed plus external (array buffers: our queue's chunks live there)
+      l.heap = (m1.heapUsed + m1.external - m0.heapUsed - m0.external) / heapSpans;
       await l.run.drain();
     }
   }

@@ -15,7 +15,14 @@ import { spawn } from "node:child_process";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { formatRows, otelJaeger, otelOtlpProto, ourJaeger, runPipeline } from "./_pipeline.mjs";
+import {
+  formatRows,
+  otelJaeger,
+  otelOtlpProto,
+  ourJaeger,
+  ourOtlp,
+  runPipeline,
+} from "./_pipeline.mjs";
 
 const require = createRequire(join(process.cwd(), "bench.js"));
 const load = (specifier) => import(pathToFileURL(require.resolve(specifier)).href);
@@ -47,6 +54,7 @@ const only = arg("--only", "");
 const contenders = [
   ourJaeger(lib, "js"),
   ourJaeger(lib, "wasm"),
+  ourOtlp(lib),
   otelOtlpProto(otel),
   otelJaeger(otel),
 ].filter((c) => c.name.includes(only));

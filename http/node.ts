@@ -36,6 +36,7 @@ import {
 } from "./_server_span.ts";
 import { TraceContextError } from "./trace_context_error.ts";
 import type { TraceLayerOptions } from "./trace_layer.ts";
+import { messageOf } from "../trace/_text.ts";
 
 export { spanContextOf, type TraceLayerOptions } from "./trace_layer.ts";
 
@@ -71,10 +72,6 @@ function sizeOf(chunk: unknown, encoding: unknown): number {
 
 const methodOf = (req: IncomingMessage): string => req.method ?? "GET";
 const urlOf = (req: IncomingMessage): string => req.url ?? "/";
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
 
 /**
  * Wraps a `node:http` request listener with the behaviour of `traceLayer`: the incoming

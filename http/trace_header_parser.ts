@@ -14,6 +14,7 @@ import type { ContextFields } from "./_ids.ts";
 import { parseJaegerTraceContext } from "./_jaeger_header.ts";
 import { normalizeTraceState, parseTraceparent } from "./_w3c.ts";
 import { TraceContextError } from "./trace_context_error.ts";
+import { messageOf } from "../trace/_text.ts";
 
 export type { HeaderSource, NodeHeaders } from "./_headers.ts";
 
@@ -72,17 +73,22 @@ export const ALL_TRACE_CONTEXT_FORMATS: readonly TraceContextFormat[] = Object.f
  */
 export interface TraceHeaderParserOptions {
   /** The Jaeger trace context header (default `uber-trace-id`, as IOx's configuration). */
-  jaegerTraceContextHeaderName?: string;
+  jaegerTraceContextHeaderName?: string | undefined;
   /**
    * The Jaeger debug header (default `jaeger-debug-id`); `null` disables it. When present
    * (non-empty) and no other context is, a new sampled root trace starts.
    */
-  jaegerDebugName?: string | null;
+  jaegerDebugName?: string | null | undefined;
   /**
    * The formats read, in order of precedence: the first format whose header is present
    * decides (default {@linkcode ALL_TRACE_CONTEXT_FORMATS}).
    */
-  formats?: readonly TraceContextFormat[];
+  formats?: readonly TraceContextFormat[] | undefined;
+  /**
+   * Where spans of sampled contexts go when `parse` or `extract` is given no collector
+   * (`tracingFromEnv` sets its own collector here).
+   */
+  collector?: TraceCollector | undefined;
 }
 
 /**
@@ -154,7 +160,8 @@ function present(value: string | undefined): string | undefined {
  *
  * Unsampled contexts are returned (with `sampled` false) so that the decision propagates to
  * outgoing requests; they carry no collector, so nothing made from them is ever exported.
- * Sampled contexts carry the collector given to `parse`.
+ * Sampled contexts carry the collector given to `parse`, else the parser's own (option
+ * `collector`).
  *
  * @example Parse each format
  * ```ts
@@ -190,6 +197,8 @@ export class TraceHeaderParser {
   readonly jaegerDebugName: string | undefined;
   /** The formats read, in order of precedence. */
   readonly formats: readonly TraceContextFormat[];
+  /** The collector of sampled contexts when `parse` or `extract` is given none. */
+  readonly collector: TraceCollector | undefined;
 
   /**
    * Makes a parser.
@@ -219,6 +228,7 @@ export class TraceHeaderParser {
     this.jaegerTraceContextHeaderName = name.trim().toLowerCase();
     this.jaegerDebugName = debug === null ? undefined : debug.trim().toLowerCase();
     this.formats = Object.freeze([...new Set(formats)]);
+    this.collector = options.collector;
   }
 
   /**
@@ -226,7 +236,8 @@ export class TraceHeaderParser {
    *
    * @param headers A Fetch `Headers`, a `Request`, Node's `IncomingHttpHeaders` or an object
    *   with one of those in `headers` (Node's `IncomingMessage`).
-   * @param collector Where spans of a sampled context go (optional).
+   * @param collector Where spans of a sampled context go (default the parser's
+   *   {@linkcode TraceHeaderParser.collector}).
    * @returns The incoming context, or `undefined` when no context header is present.
    * @throws {TraceContextError} When the deciding header is present but malformed.
    *
@@ -239,7 +250,10 @@ export class TraceHeaderParser {
    * assert.equal(ctx?.parentSpanId?.toString(), "0000000000003434");
    * ```
    */
-  parse(headers: HeaderSource, collector?: TraceCollector): SpanContext | undefined {
+  parse(
+    headers: HeaderSource,
+    collector: TraceCollector | undefined = this.collector,
+  ): SpanContext | undefined {
     return this.extract(headers, collector)?.context;
   }
 
@@ -248,7 +262,8 @@ export class TraceHeaderParser {
    * Jaeger debug id, if the debug header started the trace.
    *
    * @param headers The request headers (see {@linkcode TraceHeaderParser.parse}).
-   * @param collector Where spans of a sampled context go (optional).
+   * @param collector Where spans of a sampled context go (default the parser's
+   *   {@linkcode TraceHeaderParser.collector}).
    * @returns What was found, or `undefined` when no context header is present.
    * @throws {TraceContextError} When the deciding header is present but malformed.
    *
@@ -262,7 +277,10 @@ export class TraceHeaderParser {
    * assert.equal(found?.context.sampled, false);
    * ```
    */
-  extract(headers: HeaderSource, collector?: TraceCollector): ExtractedTraceContext | undefined {
+  extract(
+    headers: HeaderSource,
+    collector: TraceCollector | undefined = this.collector,
+  ): ExtractedTraceContext | undefined {
     const get = headerGetter(headers);
     for (const format of this.formats) {
       let fields: ContextFields | undefined;
@@ -274,7 +292,7 @@ export class TraceHeaderParser {
         throw new TraceContextError(
           format === "jaeger" ? this.jaegerTraceContextHeaderName : format,
           "",
-          `unexpected failure: ${error instanceof Error ? error.message : String(error)}`,
+          `unexpected failure: ${messageOf(error)}`,
           { cause: error },
         );
       }

@@ -28,6 +28,8 @@ const steps: Step[] = [
     name: "check",
     cmd: [deno, "check", ...entryPoints, "tests/", "bench/", "examples/", "scripts/"],
   },
+  // What a JSR user's `deno check` sees: Deno's default compilerOptions and lib, not ours.
+  { name: "check-defaults", cmd: [deno, "check", "--no-config", ...entryPoints] },
   { name: "doc-lint", cmd: [deno, "doc", "--lint", ...entryPoints] },
   {
     name: "test",

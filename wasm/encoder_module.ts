@@ -145,11 +145,10 @@ export async function initWasmSpanEncoder(): Promise<boolean> {
  *
  * @example
  * ```ts
- * import { wasmSpanEncoderState } from "@spanwire/trace/wasm";
-import { wasmSpanEncoder } from "@spanwire/trace/exporters/jaeger";
+ * import { loadEncoderModule, wasmSpanEncoderState } from "@spanwire/trace/wasm";
  * import assert from "node:assert/strict";
  *
- * wasmSpanEncoder.encodeSpans([]); // loads the module on first use
+ * loadEncoderModule(); // what the backend does on first use
  * assert.notEqual(wasmSpanEncoderState(), "unloaded");
  * ```
  */
@@ -165,11 +164,10 @@ export function wasmSpanEncoderState(): WasmSpanEncoderState {
  *
  * @example
  * ```ts
- * import { wasmMemoryBytes } from "@spanwire/trace/wasm";
-import { wasmSpanEncoder } from "@spanwire/trace/exporters/jaeger";
+ * import { loadEncoderModule, wasmMemoryBytes } from "@spanwire/trace/wasm";
  * import assert from "node:assert/strict";
  *
- * wasmSpanEncoder.encodeSpans([]);
+ * loadEncoderModule();
  * assert.ok(wasmMemoryBytes() >= 0);
  * ```
  */

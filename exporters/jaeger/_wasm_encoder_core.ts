@@ -47,6 +47,20 @@ import {
   tagScratch,
 } from "./_mapping.ts";
 
+import {
+  ABSENT,
+  MASK_BINARY,
+  MASK_BOOL,
+  MASK_DOUBLE,
+  MASK_LONG,
+  MASK_STR,
+  MASK_TRUE,
+  TAG_REF,
+  V_BOOL,
+  V_DOUBLE,
+  V_LONG,
+  V_STRING,
+} from "./_wasm_stage.ts";
 import type { EncoderExports } from "../../wasm/encoder_module.ts";
 
 const PAGE = 65536;
@@ -69,7 +83,6 @@ const TAG_SLOTS = 256;
 /** A staged tag longer than this (words) is never interned whole. */
 const TAG_INTERN_MAX_WORDS = 64;
 /** The first word of a whole-tag reference: this | byte length. */
-const TAG_REF = 0x80000000 | 0;
 /** Stage words guaranteed free after `room(p)`: enough for any fixed run of writes. */
 const ROOM = 32;
 
@@ -99,8 +112,8 @@ export interface WasmEncoderCore {
 export function createWasmEncoderCore(x: EncoderExports): WasmEncoderCore {
   const memory = x.memory;
   const encode = x.encode;
-  let u8 = new Uint8Array(0);
-  let i32 = new Int32Array(0);
+  let u8: Uint8Array = new Uint8Array(0);
+  let i32: Int32Array = new Int32Array(0);
   /** Word index just past the usable memory (minus slack). */
   let capWords = 0;
 
@@ -377,11 +390,11 @@ export function createWasmEncoderCore(x: EncoderExports): WasmEncoderCore {
     vBinary: Uint8Array | undefined,
   ): number {
     let mask = 0;
-    if (vStr != null) mask = 1;
-    if (vDouble != null) mask |= 2;
-    if (vBool != null) mask |= vBool ? 36 : 4;
-    if (vLong != null) mask |= 8;
-    if (vBinary != null) mask |= 16;
+    if (vStr != null) mask = MASK_STR;
+    if (vDouble != null) mask |= MASK_DOUBLE;
+    if (vBool != null) mask |= vBool ? MASK_BOOL | MASK_TRUE : MASK_BOOL;
+    if (vLong != null) mask |= MASK_LONG;
+    if (vBinary != null) mask |= MASK_BINARY;
     i32[p] = vType;
     i32[p + 1] = mask;
     p += 2;
@@ -432,7 +445,7 @@ export function createWasmEncoderCore(x: EncoderExports): WasmEncoderCore {
       }
       room(p);
     } else {
-      i32[p++] = -1;
+      i32[p++] = ABSENT;
     }
     i32[p] = s.flags;
     p = i64(p + 1, s.startTime);
@@ -442,7 +455,7 @@ export function createWasmEncoderCore(x: EncoderExports): WasmEncoderCore {
       p = tagList(p, tags);
       room(p);
     } else {
-      i32[p++] = -1;
+      i32[p++] = ABSENT;
     }
     const logs = s.logs;
     if (logs != null) {
@@ -455,7 +468,7 @@ export function createWasmEncoderCore(x: EncoderExports): WasmEncoderCore {
         p = tagList(p, log.fields);
       }
     } else {
-      i32[p++] = -1;
+      i32[p++] = ABSENT;
     }
     return p;
   }
@@ -476,29 +489,29 @@ export function createWasmEncoderCore(x: EncoderExports): WasmEncoderCore {
     p = key(p, k);
     switch (tagKindOf(v)) {
       case TagKind.STRING:
-        i32[p] = 0;
-        i32[p + 1] = 1;
+        i32[p] = V_STRING;
+        i32[p + 1] = MASK_STR;
         return value(p + 2, v as string);
       case TagKind.LONG:
-        i32[p] = 3;
-        i32[p + 1] = 8;
+        i32[p] = V_LONG;
+        i32[p + 1] = MASK_LONG;
         return i64(p + 2, v as number | bigint);
       case TagKind.DOUBLE:
         return doubleTag(p, doubleOf(v));
       case TagKind.BOOL:
-        i32[p] = 2;
-        i32[p + 1] = v ? 36 : 4;
+        i32[p] = V_BOOL;
+        i32[p + 1] = v ? MASK_BOOL | MASK_TRUE : MASK_BOOL;
         return p + 2;
       default:
-        i32[p] = 0;
-        i32[p + 1] = 1;
+        i32[p] = V_STRING;
+        i32[p + 1] = MASK_STR;
         return value(p + 2, String(v));
     }
   }
 
   function doubleTag(p: number, v: number): number {
-    i32[p] = 1;
-    i32[p + 1] = 2;
+    i32[p] = V_DOUBLE;
+    i32[p + 1] = MASK_DOUBLE;
     f64Scratch[0] = v;
     i32[p + 2] = i32Scratch[0]!;
     i32[p + 3] = i32Scratch[1]!;
@@ -615,7 +628,7 @@ export function createWasmEncoderCore(x: EncoderExports): WasmEncoderCore {
       }
       room(p);
     } else {
-      i32[p++] = -1;
+      i32[p++] = ABSENT;
     }
     i32[p] = ctx.sampled ? 1 : 0;
     p = i64(p + 1, micros(s.start));
@@ -627,7 +640,7 @@ export function createWasmEncoderCore(x: EncoderExports): WasmEncoderCore {
       p = sortedTags(p, n, spanSort);
       room(p);
     } else {
-      i32[p++] = -1;
+      i32[p++] = ABSENT;
     }
 
     const events = s.events;
@@ -644,7 +657,7 @@ export function createWasmEncoderCore(x: EncoderExports): WasmEncoderCore {
         p = sortedTags(p, n, eventSort);
       }
     } else {
-      i32[p++] = -1;
+      i32[p++] = ABSENT;
     }
     return p;
   }

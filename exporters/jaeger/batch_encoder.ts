@@ -5,6 +5,7 @@
  * @module
  */
 
+import { messageOf } from "../../trace/_text.ts";
 import type { MetadataInit, Span } from "../../trace/span.ts";
 import { RateLimitedWarning } from "../../trace/_warning.ts";
 import { AddResult, PacketBuilder } from "../pipeline/packet_builder.ts";
@@ -396,7 +397,7 @@ export class BatchEncoder implements SpanProtocol {
     this.framer.recordDropped({ tooLarge: 1 });
     this.#warning.warn(
       `spanwire: the Jaeger batch encoder dropped a span, counted as too large: ${
-        error instanceof Error ? error.message : String(error)
+        messageOf(error)
       }`,
     );
   }

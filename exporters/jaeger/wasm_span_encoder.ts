@@ -63,7 +63,7 @@ function encodeTraceSpans(spans: readonly Span[]): EncodedSpans {
  *
  * @example
  * ```ts
- * import { type WasmSpanEncoderBackend, wasmSpanEncoder } from "@spanwire/trace/wasm";
+ * import { type WasmSpanEncoderBackend, wasmSpanEncoder } from "@spanwire/trace/exporters/jaeger";
  *
  * const backend: WasmSpanEncoderBackend = wasmSpanEncoder;
  * ```

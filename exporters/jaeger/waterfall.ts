@@ -22,24 +22,24 @@ import { TagType } from "./thrift_model.ts";
  */
 export interface WaterfallOptions {
   /** Total line width in columns (default 80, at least 60); no line is longer. */
-  width?: number;
+  width?: number | undefined;
   /** ANSI colours (default false; pass true only when writing to a terminal). */
-  color?: boolean;
+  color?: boolean | undefined;
   /** The service name to show in each trace's heading (optional). */
-  serviceName?: string;
+  serviceName?: string | undefined;
   /**
    * Tag keys shown under a span when present (default: a list of HTTP, DB and error keys).
    * The status description (`otel.status_description`) is shown for failed spans only.
    */
-  importantTags?: readonly string[];
+  importantTags?: readonly string[] | undefined;
   /** Show each span's logs (events) under it, with their offset and fields (default false). */
-  events?: boolean;
+  events?: boolean | undefined;
   /**
    * The service of each span, by its index in `spans` (optional). A trace is then headed by
    * its root's service (`serviceName` only where no root is known), and when its spans come
    * from more than one service each span's line names its service (`service: operation`).
    */
-  services?: readonly string[];
+  services?: readonly string[] | undefined;
 }
 
 const DEFAULT_IMPORTANT = [

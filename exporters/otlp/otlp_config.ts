@@ -1,11 +1,14 @@
 /**
  * {@linkcode otlpConfigFromEnv}: the OTLP exporter's configuration from OpenTelemetry's
  * standard environment variables (`OTEL_EXPORTER_OTLP_*`, `OTEL_SERVICE_NAME`,
- * `OTEL_RESOURCE_ATTRIBUTES`). Pure: the caller passes the environment and the host name.
+ * `OTEL_RESOURCE_ATTRIBUTES`). Pure: the caller passes the environment and the host name
+ * (`tracingFromEnv` passes its permission-safe reader of `exporters/_env.ts`; that module's
+ * parsers cannot be imported from here, as `exporters/` imports this folder).
  *
  * @module
  */
 
+import { quoted as shown } from "../../trace/_text.ts";
 import type { OtlpFormat } from "./otlp_encoder.ts";
 import { TRACES_PATH } from "./_fields.ts";
 
@@ -79,10 +82,6 @@ function reader(env: OtlpEnv): (key: string) => string | undefined {
   }
   const record = env as Readonly<Record<string, string | undefined>>;
   return (key) => (Object.hasOwn(record, key) ? record[key] : undefined);
-}
-
-function shown(value: string): string {
-  return JSON.stringify(value.length > 100 ? `${value.slice(0, 100)}...` : value);
 }
 
 /** The first of the variables that is set and not blank: `[name, trimmed value]`. */

@@ -11,6 +11,7 @@
  * @module
  */
 
+import { messageOf } from "../../trace/_text.ts";
 import type { TraceCollector } from "../../trace/collector.ts";
 import type { Span } from "../../trace/span.ts";
 import { RateLimitedWarning } from "../../trace/_warning.ts";
@@ -189,8 +190,10 @@ export class AsyncExporter implements TraceCollector {
   #flushWanted = false;
   #lastSend: number | undefined = undefined;
   #lastPacketSpans = 0;
-  /** Spans of the packet handed to the sink and not yet settled. */
+  /** Spans of the packet being sent (waiting for the rate limit, or for the sink). */
   #inFlight = 0;
+  /** That packet while it still waits for the rate limit (not yet handed to the sink). */
+  #waiting: Packet | undefined = undefined;
 
   #exported = 0;
   #droppedQueueFull = 0;
@@ -417,12 +420,18 @@ export class AsyncExporter implements TraceCollector {
    */
   flushSync(): { sent: number; lost: number } {
     let sent = 0;
-    let lost = this.#inFlight;
+    // A packet already handed to the sink is its business now; one still waiting for the rate
+    // limit goes first.
+    const waiting = this.#waiting;
+    this.#waiting = undefined;
+    let lost = waiting === undefined && this.#sink.sendsSynchronously !== true ? this.#inFlight : 0;
     this.#inFlight = 0;
     const sink = this.#sink;
+    let first = waiting;
     try {
       for (;;) {
-        const packet = this.#next(true);
+        const packet = first ?? this.#next(true);
+        first = undefined;
         if (packet === undefined) break;
         let ok = false;
         try {
@@ -470,7 +479,7 @@ export class AsyncExporter implements TraceCollector {
     }
     this.#sendWarning.warn(
       `spanwire: ${count} span(s) could not be encoded into a packet, dropped and counted as too large: ${
-        error instanceof Error ? error.message : String(error)
+        messageOf(error)
       }`,
     );
   }
@@ -547,7 +556,10 @@ export class AsyncExporter implements TraceCollector {
     if (this.#lastSend !== undefined) {
       const until = this.#lastSend + this.#intervalMs;
       if (until > now) {
+        this.#waiting = packet;
         await this.#clock.sleepUntil(until);
+        if (this.#waiting !== packet) return; // flushSync() sent it (the process is ending)
+        this.#waiting = undefined;
         now = this.#clock.now();
       }
     }

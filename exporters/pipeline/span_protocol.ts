@@ -257,6 +257,12 @@ export interface PacketSink {
    * @returns Whether it was sent.
    */
   sendSync?(packet: Uint8Array): boolean;
+  /**
+   * Optional: true when `send` hands the packet over before it returns (Node's UDP sends), so
+   * that a packet whose `send` was called is not lost when the process exits right after. By
+   * default such a packet counts as lost at exit.
+   */
+  readonly sendsSynchronously?: boolean;
   /** Optional: releases the sink's resources. */
   close?(): Promise<void> | void;
 }

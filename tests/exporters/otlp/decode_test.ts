@@ -4,7 +4,7 @@
 
 import assert from "node:assert/strict";
 import protobuf from "protobufjs";
-import { makeStandardSpans } from "../../../bench/standard_span.ts";
+import { makeStandardSpans } from "../../_standard_span.ts";
 import {
   decodeOtlpJson,
   decodeOtlpProtobuf,

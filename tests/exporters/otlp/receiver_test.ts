@@ -2,7 +2,7 @@
 
 import assert from "node:assert/strict";
 import { gzipSync } from "node:zlib";
-import { makeStandardSpans } from "../../../bench/standard_span.ts";
+import { makeStandardSpans } from "../../_standard_span.ts";
 import { OtlpEncoder } from "../../../exporters/otlp/mod.ts";
 import { MockOtlpReceiver } from "../../../exporters/otlp/testing.ts";
 

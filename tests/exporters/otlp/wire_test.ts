@@ -3,7 +3,7 @@
 
 import assert from "node:assert/strict";
 import { JsonTraceSerializer, ProtobufTraceSerializer } from "@opentelemetry/otlp-transformer";
-import { makeStandardSpans } from "../../../bench/standard_span.ts";
+import { makeStandardSpans } from "../../_standard_span.ts";
 import {
   decodeOtlpJson,
   decodeOtlpProtobuf,
