@@ -22,6 +22,18 @@
 
 export { type Clock, ManualClock, systemClock } from "./clock.ts";
 export type { TraceCollector } from "./collector.ts";
+export {
+  type ContextFrame,
+  type ContextStorage,
+  contextStorage,
+  currentFrame,
+  currentSpanContext,
+  currentSpanRecorder,
+  installContextStorage,
+  runWithFrame,
+  withSpanContext,
+  withSpanRecorder,
+} from "./context_storage.ts";
 export { SpanId, TraceId } from "./ids.ts";
 export { formatSpanLine, LogTraceCollector } from "./log_collector.ts";
 export { RingBufferTraceCollector } from "./ring_buffer_collector.ts";
@@ -37,3 +49,13 @@ export {
 } from "./span.ts";
 export { SpanContext, type SpanContextInit, type SpanLink } from "./span_context.ts";
 export { SpanRecorder } from "./span_recorder.ts";
+export {
+  alwaysOff,
+  alwaysOn,
+  DEFAULT_SAMPLER,
+  parentBased,
+  rateLimiting,
+  type Sampler,
+  samplerFromEnv,
+  traceIdRatio,
+} from "./sampler.ts";

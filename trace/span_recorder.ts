@@ -9,6 +9,8 @@
 import type { MetadataInit, MetadataValue, Span, SpanStatus } from "./span.ts";
 import type { SpanContext } from "./span_context.ts";
 
+const MAX_STACK_CHARS = 4096;
+
 /**
  * Records a span, as IOx's `SpanRecorder`: creation stamps the start time; `finish()` sets
  * `start = min(start, now)` and `end = max(end, now)`, then exports the span, exactly once.
@@ -94,14 +96,98 @@ export class SpanRecorder implements Disposable {
   }
 
   /**
-   * Records an event on the span, now.
+   * Records an event on the span, now (by the span's clock) or at `time`.
    *
    * @param message What happened.
    * @param metadata Details (optional).
+   * @param time When, in microseconds since the epoch (default now): lets one reading of the
+   *   clock serve several records made at the same moment.
    * @returns This recorder.
+   *
+   * @example
+   * ```ts
+   * import { SpanContext, SpanRecorder } from "@spanwire/trace/trace";
+   * import assert from "node:assert/strict";
+   *
+   * const recorder = new SpanRecorder(SpanContext.root().child("job"));
+   * recorder.event("planned", { partitions: 3 }, 1_000);
+   * assert.equal(recorder.span?.events[0]?.time, 1_000);
+   * ```
    */
-  event(message: string, metadata?: MetadataInit): this {
-    if (this.#open) this.#span!.event(message, metadata);
+  event(message: string, metadata?: MetadataInit, time?: number): this {
+    if (this.#open) this.#span!.event(message, metadata, time);
+    return this;
+  }
+
+  /**
+   * Renames the span: for instance after the route that matched (`GET /api/v2/query`, a
+   * template rather than the raw path, to keep the number of names small).
+   *
+   * @param name The new name.
+   * @returns This recorder.
+   *
+   * @example
+   * ```ts
+   * import { SpanContext, SpanRecorder } from "@spanwire/trace/trace";
+   * import assert from "node:assert/strict";
+   *
+   * const recorder = new SpanRecorder(SpanContext.root().child("GET"));
+   * recorder.setName("GET /api/v2/query");
+   * assert.equal(recorder.span?.name, "GET /api/v2/query");
+   * ```
+   */
+  setName(name: string): this {
+    if (this.#open) this.#span!.name = name;
+    return this;
+  }
+
+  /**
+   * Records an exception, as OpenTelemetry's conventions do: an event `exception` with
+   * `exception.type` (the error's `name`, or the value's type), `exception.message` and,
+   * when there is one, `exception.stacktrace` (cut to 4096 characters); and marks the span
+   * as an error (unless a status is set) with the message.
+   *
+   * @param error What was thrown.
+   * @param time When, in microseconds since the epoch (default now).
+   * @returns This recorder.
+   *
+   * @example
+   * ```ts
+   * import { SpanContext, SpanRecorder } from "@spanwire/trace/trace";
+   * import assert from "node:assert/strict";
+   *
+   * const recorder = new SpanRecorder(SpanContext.root().child("job"));
+   * recorder.recordException(new RangeError("too many rows"));
+   * const event = recorder.span?.events[0];
+   * assert.equal(event?.message, "exception");
+   * assert.equal(event?.metadata.get("exception.type"), "RangeError");
+   * assert.equal(event?.metadata.get("exception.message"), "too many rows");
+   * assert.match(String(event?.metadata.get("exception.stacktrace")), /RangeError: too many rows/);
+   * assert.equal(recorder.span?.status, "error");
+   * ```
+   */
+  recordException(error: unknown, time?: number): this {
+    if (!this.#open) return this;
+    const details = new Map<string, MetadataValue>();
+    let message: string;
+    if (error instanceof Error) {
+      details.set("exception.type", error.name);
+      message = error.message;
+    } else {
+      details.set("exception.type", error === null ? "null" : typeof error);
+      message = String(error);
+    }
+    details.set("exception.message", message);
+    const stack = (error as { stack?: unknown } | null | undefined)?.stack;
+    if (typeof stack === "string" && stack.length > 0) {
+      details.set(
+        "exception.stacktrace",
+        stack.length > MAX_STACK_CHARS ? stack.slice(0, MAX_STACK_CHARS) : stack,
+      );
+    }
+    const span = this.#span!;
+    span.event("exception", details, time);
+    span.setStatus("error", message);
     return this;
   }
 
@@ -173,12 +259,27 @@ export class SpanRecorder implements Disposable {
   /**
    * Ends the span (`start = min(start, now)`, `end = max(end, now)`) and exports it. Only
    * the first call does anything.
+   *
+   * @param time The end, in microseconds since the epoch (default now by the span's clock):
+   *   for a span that ends at a moment already read from the clock.
+   *
+   * @example
+   * ```ts
+   * import { ManualClock, RingBufferTraceCollector, SpanContext, SpanRecorder } from "@spanwire/trace/trace";
+   * import assert from "node:assert/strict";
+   *
+   * const collector = new RingBufferTraceCollector(1);
+   * const clock = new ManualClock(1_000);
+   * const recorder = new SpanRecorder(SpanContext.root(collector, { clock }).child("job"));
+   * recorder.finish(1_500);
+   * assert.equal(collector.spans()[0]?.end, 1_500);
+   * ```
    */
-  finish(): void {
+  finish(time?: number): void {
     if (!this.#open) return;
     this.#open = false;
     const span = this.#span!;
-    const now = span.ctx.clock.now();
+    const now = time ?? span.ctx.clock.now();
     span.start = span.start === undefined ? now : Math.min(span.start, now);
     span.end = span.end === undefined ? now : Math.max(span.end, now);
     span.export();

@@ -70,3 +70,34 @@ test("a 503 with Retry-After is retried, nothing lost or doubled", async () => {
     await receiver.close();
   }
 });
+
+test("through tracingFromEnv on Node (node:http): a 503 is retried after Retry-After, a slow receiver times out, a partial success is counted", async () => {
+  const receiver = await MockOtlpReceiver.start();
+  try {
+    receiver.respondNext(
+      { status: 503, retryAfter: "0" },
+      { rejectedSpans: 1, errorMessage: "old" },
+      { delayMs: 1000 },
+    );
+    const tracing = tracingFromEnv({
+      TRACES_EXPORTER: "otlp",
+      OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: `${receiver.url}/v1/traces`,
+      OTEL_EXPORTER_OTLP_TIMEOUT: "100",
+    }, { exitHooks: false, warn: () => {} });
+    const root = SpanContext.root(tracing.collector);
+    for (let i = 0; i < 3; i++) new SpanRecorder(root.child(`a${i}`)).finish();
+    await tracing.collector.drain();
+    let stats = tracing.collector.stats();
+    assert.equal(stats.exported, 3);
+    assert.equal(stats.retries, 1);
+    assert.equal(stats.rejectedSpans, 1);
+    // The next body meets a receiver slower than the timeout: aborted, retried, delivered.
+    for (let i = 0; i < 2; i++) new SpanRecorder(root.child(`b${i}`)).finish();
+    await tracing.shutdown();
+    stats = tracing.collector.stats();
+    assert.equal(stats.exported + stats.failedToSend, 5);
+    assert.equal(stats.retries >= 2, true);
+  } finally {
+    await receiver.close();
+  }
+});
