@@ -9,7 +9,7 @@
 import { dirname, join, relative, resolve } from "node:path";
 
 /** The library's source roots (as scripts/check.ts lists them). */
-export const SOURCE_DIRS = ["trace", "http", "exporters", "wasm"];
+export const SOURCE_DIRS = ["trace", "context", "http", "exporters", "wasm"];
 
 const IMPORT =
   /(?:import|export)\s[^'"]*?from\s*["']([^"']+)["']|import\s*\(\s*["']([^"']+)["']\s*\)/g;
@@ -31,7 +31,13 @@ export async function folderGraph(
   dirs = SOURCE_DIRS,
 ): Promise<Map<string, Set<string>>> {
   const files: string[] = [];
-  for (const d of dirs) await sourceFiles(root, d, files);
+  for (const d of dirs) {
+    try {
+      await sourceFiles(root, d, files);
+    } catch (e) {
+      if (!(e instanceof Deno.errors.NotFound)) throw e; // a source root this tree lacks
+    }
+  }
   const graph = new Map<string, Set<string>>();
   for (const file of files) {
     const from = dirname(file);

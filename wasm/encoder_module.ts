@@ -28,8 +28,11 @@ import { ENCODER_WASM_BASE64 } from "./_encoder_wasm.generated.ts";
  * ```
  */
 export interface EncoderExports {
-  /** The module's memory (JS grows it). */
-  memory: WebAssembly.Memory;
+  /**
+   * The module's memory (a `WebAssembly.Memory`; JS grows it). Typed structurally so that the
+   * declarations need no `WebAssembly` namespace (Node's type library has none without DOM).
+   */
+  memory: { readonly buffer: ArrayBuffer; grow(pages: number): number };
   /** Where the module's own data ends. */
   heapBase(): number;
   /** Encodes `count` staged spans at `stage`, writing their end offsets at `ends`. */
