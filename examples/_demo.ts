@@ -26,7 +26,7 @@ import { otlpToJaeger } from "./_otlp_to_jaeger.ts";
 import { spanContextOf, tracedFetch, traceLayer } from "../http/mod.ts";
 import { Span, SpanContext, SpanId, SpanRecorder, TraceId } from "../trace/mod.ts";
 import { createQueryService } from "./_service.ts";
-import { jaegerTraceId } from "./_trace_assembler.ts";
+import { thriftTraceId as jaegerTraceId } from "../allinone/mod.ts";
 import { paint } from "./_term.ts";
 
 /** Options of {@linkcode runDemo}. */

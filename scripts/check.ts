@@ -12,7 +12,7 @@ const config = JSON.parse(await Deno.readTextFile(new URL("../deno.json", import
 const entryPoints: string[] = Object.values(config.exports as Record<string, string>);
 
 /** Where the library's own code (and so its doc examples) lives. */
-const sourceDirs = ["mod.ts", "trace/", "context/", "http/", "exporters/", "wasm/"];
+const sourceDirs = ["mod.ts", "trace/", "context/", "http/", "exporters/", "wasm/", "allinone/"];
 
 interface Step {
   name: string;
