@@ -12,7 +12,7 @@ const config = JSON.parse(await Deno.readTextFile(new URL("../deno.json", import
 const entryPoints: string[] = Object.values(config.exports as Record<string, string>);
 
 /** Where the library's own code (and so its doc examples) lives. */
-const sourceDirs = ["mod.ts", "trace/", "context/", "http/", "exporters/", "wasm/"];
+const sourceDirs = ["mod.ts", "trace/", "context/", "http/", "exporters/", "wasm/", "otel/"];
 
 interface Step {
   name: string;
@@ -26,7 +26,9 @@ const steps: Step[] = [
     name: "check",
     cmd: [deno, "check", ...entryPoints, "tests/", "bench/", "examples/", "scripts/"],
   },
-  { name: "doc-lint", cmd: [deno, "doc", "--lint", ...entryPoints] },
+  // deno doc --lint over every entry point (the script excuses only the npm types of
+  // @opentelemetry/api that ./otel implements, which deno doc counts as private).
+  { name: "doc-lint", cmd: [deno, "run", "-A", "scripts/doc_lint.ts"] },
   {
     name: "test",
     cmd: [deno, "test", "-A", "--doc", "--parallel", ...sourceDirs, "tests/", "README.md"],
