@@ -1,7 +1,7 @@
 // OpenTelemetry's `TimeInput` to spanwire's microseconds since the epoch, by the rules of the
 // OpenTelemetry JS SDK: an `HrTime` is `[seconds, nanoseconds]` since the epoch; a `Date` is its
-// milliseconds since the epoch; a number is milliseconds, since the epoch when it is at least
-// `performance.timeOrigin`, else since `performance.timeOrigin` (a `performance.now()` reading).
+// milliseconds since the epoch; a number is milliseconds: a `performance.now()` reading (since
+// `performance.timeOrigin`) when it is not past `performance.now()`, else since the epoch.
 // Anything else reads as "now": a span never throws into instrumented code.
 
 import type { TimeInput } from "@opentelemetry/api";
@@ -14,8 +14,7 @@ import type { Clock } from "../trace/clock.ts";
 export function toMicros(input: TimeInput | undefined, clock: Clock): number {
   if (typeof input === "number") {
     if (!Number.isFinite(input) || input < 0) return clock.now();
-    const origin = performance.timeOrigin;
-    return (input < origin ? origin + input : input) * 1000;
+    return (input <= performance.now() ? performance.timeOrigin + input : input) * 1000;
   }
   if (input instanceof Date) {
     const ms = input.getTime();
