@@ -1,0 +1,123 @@
+// Real OpenTelemetry instrumentation under Node, through the built npm package (`spanwire/otel`):
+// `@opentelemetry/instrumentation-http`, as published, registered against spanwire's provider,
+// context manager and propagator. Real HTTP calls (a client, a front server that calls an
+// upstream server) produce spans that reach a MockJaegerAgent over UDP in one trace, each the
+// child of the one before: parentage across server and client comes from the instrumentation
+// itself (context.with around the server's handler, inject on the outgoing request, extract on
+// the incoming one), not from anything spanwire-specific. The instrumentation loads the CommonJS
+// build of @opentelemetry/api while spanwire/otel loads its ES module build: the API's globals
+// join them, as in a real mixed application.
+
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { createRequire } from "node:module";
+
+const require = createRequire(import.meta.url);
+
+const { register } = await import("spanwire/otel");
+const { tracingFromEnv } = await import("spanwire/exporters");
+const { MockJaegerAgent } = await import("spanwire/exporters/jaeger/testing");
+const { currentSpanContext } = await import("spanwire/context");
+const api = require("@opentelemetry/api");
+const { HttpInstrumentation } = require("@opentelemetry/instrumentation-http");
+
+const hex = (i64) => BigInt.asUintN(64, i64).toString(16).padStart(16, "0");
+
+function listen(server) {
+  return new Promise((resolve) =>
+    server.listen(0, "127.0.0.1", () => resolve(server.address().port))
+  );
+}
+
+function get(http, url, headers = {}) {
+  return new Promise((resolve, reject) => {
+    http.get(url, { headers }, (response) => {
+      let body = "";
+      response.setEncoding("utf8");
+      response.on("data", (chunk) => (body += chunk));
+      response.on("end", () => resolve(body));
+    }).on("error", reject);
+  });
+}
+
+test("instrumentation-http over spanwire: client -> server -> client -> server in one trace at the agent", async () => {
+  const agent = await MockJaegerAgent.start();
+  const tracing = tracingFromEnv({
+    TRACES_EXPORTER: "jaeger",
+    TRACES_EXPORTER_JAEGER_AGENT_HOST: "127.0.0.1",
+    TRACES_EXPORTER_JAEGER_AGENT_PORT: String(agent.port),
+    TRACES_EXPORTER_JAEGER_SERVICE_NAME: "otel-node",
+  });
+  const registration = register({ collector: tracing.collector });
+  const instrumentation = new HttpInstrumentation();
+  instrumentation.setTracerProvider(api.trace.getTracerProvider());
+  instrumentation.enable();
+  // Required after the instrumentation is enabled, so that it is patched (as in a real app,
+  // where the instrumentation is set up before the application's modules load).
+  const http = require("http");
+  const seenInFront = {};
+  const upstream = http.createServer((req, res) => {
+    res.end(`upstream saw ${req.headers.traceparent}`);
+  });
+  const front = http.createServer(async (req, res) => {
+    // The instrumentation made the server span active: both APIs see it, across await.
+    await new Promise((resolve) => setTimeout(resolve, 1));
+    seenInFront.otel = api.trace.getActiveSpan()?.spanContext().spanId;
+    seenInFront.spanwire = currentSpanContext()?.spanId.toString();
+    const body = await get(http, `http://127.0.0.1:${upstreamPort}/up`);
+    res.end(`front: ${body}`);
+  });
+  const upstreamPort = await listen(upstream);
+  const frontPort = await listen(front);
+  try {
+    const tracer = api.trace.getTracer("node-test");
+    const rootIds = await tracer.startActiveSpan("client-root", async (root) => {
+      const body = await get(http, `http://127.0.0.1:${frontPort}/front`);
+      assert.match(body, /^front: upstream saw 00-[0-9a-f]{32}-[0-9a-f]{16}-01$/);
+      root.end();
+      return root.spanContext();
+    });
+    await tracing.shutdown();
+    const spans = await agent.waitForSpans(5);
+    assert.equal(agent.malformed, 0);
+    assert.equal(spans.length, 5);
+    for (const span of spans) {
+      assert.equal(hex(span.traceIdHigh) + hex(span.traceIdLow), rootIds.traceId, "one trace");
+    }
+    // Follow the chain from the root: each span has exactly one child.
+    const byParent = new Map(spans.map((s) => [hex(s.parentSpanId), s]));
+    const chain = [spans.find((s) => hex(s.spanId) === rootIds.spanId)];
+    assert.ok(chain[0], "the root span arrived");
+    assert.equal(chain[0].parentSpanId, 0n);
+    while (chain.length < 5) {
+      const next = byParent.get(hex(chain.at(-1).spanId));
+      assert.ok(next, `a child of ${chain.at(-1).operationName}`);
+      chain.push(next);
+    }
+    const tags = (s) => Object.fromEntries((s.tags ?? []).map((t) => [t.key, t]));
+    const scopes = chain.map((s) => tags(s)["otel.scope.name"]?.vStr);
+    assert.deepEqual(scopes, [
+      "node-test",
+      "@opentelemetry/instrumentation-http",
+      "@opentelemetry/instrumentation-http",
+      "@opentelemetry/instrumentation-http",
+      "@opentelemetry/instrumentation-http",
+    ]);
+    // The front server's handler ran inside its server span (chain[2]), in both APIs.
+    assert.equal(seenInFront.otel, hex(chain[2].spanId));
+    assert.equal(seenInFront.spanwire, hex(chain[2].spanId));
+    // The HTTP attributes the instrumentation set arrived as Jaeger tags.
+    for (const s of chain.slice(1)) {
+      const t = tags(s);
+      const status = t["http.response.status_code"] ?? t["http.status_code"];
+      assert.equal(status?.vLong, 200n, `status of ${s.operationName}`);
+    }
+    assert.equal(agent.batches[0].process.serviceName, "otel-node");
+  } finally {
+    instrumentation.disable();
+    registration.unregister();
+    await new Promise((resolve) => front.close(resolve));
+    await new Promise((resolve) => upstream.close(resolve));
+    await agent.close();
+  }
+});
