@@ -23,14 +23,11 @@ const { HttpInstrumentation } = require("@opentelemetry/instrumentation-http");
 
 const hex = (i64) => BigInt.asUintN(64, i64).toString(16).padStart(16, "0");
 
-function listen(server) {
-  return new Promise((resolve) =>
-    server.listen(0, "127.0.0.1", () => resolve(server.address().port))
-  );
-}
+const listen = (server) =>
+  new Promise((resolve) => server.listen(0, "127.0.0.1", () => resolve(server.address().port)));
 
-function get(http, url, headers = {}) {
-  return new Promise((resolve, reject) => {
+const get = (http, url, headers = {}) =>
+  new Promise((resolve, reject) => {
     http.get(url, { headers }, (response) => {
       let body = "";
       response.setEncoding("utf8");
@@ -38,7 +35,6 @@ function get(http, url, headers = {}) {
       response.on("end", () => resolve(body));
     }).on("error", reject);
   });
-}
 
 test("instrumentation-http over spanwire: client -> server -> client -> server in one trace at the agent", async () => {
   const agent = await MockJaegerAgent.start();
@@ -59,7 +55,7 @@ test("instrumentation-http over spanwire: client -> server -> client -> server i
   const upstream = http.createServer((req, res) => {
     res.end(`upstream saw ${req.headers.traceparent}`);
   });
-  const front = http.createServer(async (req, res) => {
+  const front = http.createServer(async (_req, res) => {
     // The instrumentation made the server span active: both APIs see it, across await.
     await new Promise((resolve) => setTimeout(resolve, 1));
     seenInFront.otel = api.trace.getActiveSpan()?.spanContext().spanId;
