@@ -1,23 +1,24 @@
-// Which span context belongs to which request object. The context is kept on the request
-// itself under a module-private symbol (no WeakMap: a WeakMap entry per request costs the
-// garbage collector ephemeron work on every cycle); a frozen request falls back to a WeakMap.
-// Shared by the fetch-style middleware and the Node adapter.
+// Which context frame belongs to which request object: the frame the handler runs in (the
+// server span's context and recorder, or the context to propagate untraced). It is kept on
+// the request itself under a module-private symbol (no WeakMap: a WeakMap entry per request
+// costs the garbage collector ephemeron work on every cycle); a frozen request falls back to
+// a WeakMap. Shared by the fetch-style middleware and the Node adapter.
 
-import type { SpanContext } from "../trace/span_context.ts";
+import type { ContextFrame } from "../trace/context_storage.ts";
 
-const CONTEXT: unique symbol = Symbol("spanwire.spanContext");
-const frozen = new WeakMap<object, SpanContext>();
+const FRAME: unique symbol = Symbol("spanwire.contextFrame");
+const frozen = new WeakMap<object, ContextFrame>();
 
-type Carrier = { [CONTEXT]?: SpanContext };
+type Carrier = { [FRAME]?: ContextFrame };
 
-/** Remembers `ctx` as the span context of `request`. */
-export function setSpanContext(request: object, ctx: SpanContext): void {
-  if (Object.isExtensible(request)) (request as Carrier)[CONTEXT] = ctx;
-  else frozen.set(request, ctx);
+/** Remembers `frame` as the context frame of `request`. */
+export function setRequestFrame(request: object, frame: ContextFrame): void {
+  if (Object.isExtensible(request)) (request as Carrier)[FRAME] = frame;
+  else frozen.set(request, frame);
 }
 
-/** The span context remembered for `request`, if any. */
-export function getSpanContext(request: object): SpanContext | undefined {
+/** The context frame remembered for `request`, if any. */
+export function getRequestFrame(request: object): ContextFrame | undefined {
   if (request === null || typeof request !== "object") return undefined;
-  return (request as Carrier)[CONTEXT] ?? frozen.get(request);
+  return (request as Carrier)[FRAME] ?? frozen.get(request);
 }

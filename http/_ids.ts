@@ -218,4 +218,6 @@ export interface ContextFields {
   readonly sampled: boolean;
   /** The W3C `tracestate` to carry through. */
   readonly traceState?: string;
+  /** W3C Level 2's random flag (`traceparent` flags & 0x02); absent (false) elsewhere. */
+  readonly randomTraceId?: boolean;
 }

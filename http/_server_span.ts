@@ -1,17 +1,18 @@
 // The server span's life, shared by `traceLayer` (fetch-style handlers) and the Node adapter:
-// extract the context, start the span, classify the response, count the body, finish.
+// extract the context (or start a trace), start the span, classify the response, count the
+// body, finish.
 //
-// The span is recorded with `SpanRecorder`'s rules (start stamped at creation; on finish
-// start = min(start, now), end = max(end, now), then exported once), but by `ServerSpan`,
-// which lets things that happen at the same instant share one reading of the clock: when a
-// fixed body is handed over, "request processed", "returned body data" and the end of the
-// span are one moment, and one `clock.now()` serves them all.
+// The server span is a plain `SpanRecorder` (the handler reaches it through `serverSpanOf`
+// or `currentSpanRecorder()`). Things that happen at the same instant share one reading of
+// the clock through the recorder's optional times: when a fixed body is handed over,
+// "request processed", "returned body data" and the end of the span are one moment, and one
+// `clock.now()` serves them all.
 
 import { RateLimitedWarning } from "../trace/_warning.ts";
-import type { Clock } from "../trace/clock.ts";
 import type { TraceCollector } from "../trace/collector.ts";
-import type { MetadataValue, Span } from "../trace/span.ts";
-import type { SpanContext } from "../trace/span_context.ts";
+import { type ContextFrame, currentFrame } from "../trace/context_storage.ts";
+import { type MetadataValue, Span } from "../trace/span.ts";
+import { SpanRecorder } from "../trace/span_recorder.ts";
 import type { HeaderSource } from "./_headers.ts";
 import { type Classification, classifyResponse } from "./classify.ts";
 import { TraceContextError } from "./trace_context_error.ts";
@@ -27,84 +28,13 @@ export interface ServerOptions<R> {
 }
 
 /**
- * A server span being recorded: `SpanRecorder`'s rules, with an explicit time where one
- * reading of the clock serves several records.
+ * What starting a request gave: a frame (the one the handler runs in, also kept on the
+ * request) whose `recorder` records the server span when the request is traced, or whose
+ * `spanContext` is the context to offer untraced (an unsampled decision to propagate); a
+ * `TraceContextError` to answer with a 400 (reject mode); or `undefined` (nothing to trace or
+ * propagate).
  */
-export class ServerSpan {
-  /** The span. */
-  readonly span: Span;
-  /** The span's context (what the handler sees). */
-  readonly ctx: SpanContext;
-  /** The request method. */
-  readonly method: string;
-  readonly #clock: Clock;
-  #open = true;
-
-  constructor(span: Span, method: string) {
-    this.span = span;
-    this.ctx = span.ctx;
-    this.method = method;
-    this.#clock = span.ctx.clock;
-    span.start = this.#clock.now();
-  }
-
-  /** Whether the span is not finished yet. */
-  get recording(): boolean {
-    return this.#open;
-  }
-
-  /** The span clock's time now. */
-  now(): number {
-    return this.#clock.now();
-  }
-
-  setMetadata(key: string, value: MetadataValue): void {
-    if (this.#open) this.span.metadata.set(key, value);
-  }
-
-  /** Records an event without details, at `time` (default now). */
-  event(message: string, time?: number): void {
-    if (this.#open) this.span.event(message, undefined, time ?? this.#clock.now());
-  }
-
-  /** Records an event with details, at `time` (default now). */
-  eventWith(message: string, metadata: ReadonlyMap<string, MetadataValue>, time?: number): void {
-    if (this.#open) {
-      this.span.events.push({ time: time ?? this.#clock.now(), message, metadata });
-    }
-  }
-
-  /** Marks success unless a status is set; a message is also recorded as an event. */
-  ok(message?: string, time?: number): void {
-    if (!this.#open) return;
-    if (message !== undefined) this.event(message, time);
-    this.span.setStatus("ok", message);
-  }
-
-  /** Marks failure unless a status is set; a message is also recorded as an event. */
-  error(message?: string, time?: number): void {
-    if (!this.#open) return;
-    if (message !== undefined) this.event(message, time);
-    this.span.setStatus("error", message);
-  }
-
-  /** Ends the span at `time` (default now) and exports it; only the first call does. */
-  finish(time?: number): void {
-    if (!this.#open) return;
-    this.#open = false;
-    const span = this.span;
-    const now = time ?? this.#clock.now();
-    span.start = span.start === undefined ? now : Math.min(span.start, now);
-    span.end = span.end === undefined ? now : Math.max(span.end, now);
-    span.export();
-  }
-}
-
-/**
- * What starting a request gave: a `ServerSpan` when traced, a `TraceContextError` to answer
- * with a 400 (reject mode), else the incoming context to offer untraced, if any.
- */
-export type Started = ServerSpan | TraceContextError | SpanContext | undefined;
+export type Started = ContextFrame | TraceContextError | undefined;
 
 /** Cuts a URL to its path (no scheme, host or query): what the span records. */
 export function pathOf(url: string): string {
@@ -176,7 +106,10 @@ export class ServerTracer<R> {
     }
   }
 
-  /** Extracts the context and starts the server span when the request is traced. */
+  /**
+   * Extracts the context (a malformed one ignored restarts the trace, as W3C says, when the
+   * sampler starts traces) and starts the server span when the request is traced.
+   */
   start(request: R, headers: HeaderSource): Started {
     let found;
     try {
@@ -187,20 +120,25 @@ export class ServerTracer<R> {
         : new TraceContextError("(unknown)", "", messageOf(error), { cause: error });
       if (this.reject) return invalid;
       this.#warning.warn(`spanwire: serving a request untraced: ${invalid.message}`);
-      return undefined;
+      found = this.parser.startTrace(this.collector);
     }
     if (found === undefined) return undefined;
     const ctx = found.context;
-    if (!ctx.sampled || ctx.collector === undefined) return ctx;
+    const foreign = currentFrame()?.foreign;
+    if (!ctx.sampled || ctx.collector === undefined) {
+      return { spanContext: ctx, recorder: undefined, foreign };
+    }
     const method = this.#methodOf(request);
-    const span = ctx.child(this.#spanName(request, method));
+    const name = this.#spanName(request, method);
+    // A trace started here: the root context is the server span's own (no parent).
+    const span = found.started ? new Span(name, ctx) : ctx.child(name);
     span.kind = "server";
     const metadata = span.metadata;
     metadata.set("span.kind", "server");
     metadata.set("http.method", method);
     metadata.set("http.path", pathOf(this.#urlOf(request)));
     if (found.debugId !== undefined) metadata.set(JAEGER_DEBUG_ID_KEY, found.debugId);
-    return new ServerSpan(span, method);
+    return { spanContext: span.ctx, recorder: new SpanRecorder(span), foreign };
   }
 }
 
@@ -209,29 +147,38 @@ export function rejectionBody(error: TraceContextError): string {
   return `Invalid trace context header "${error.header}": ${error.reason}\n`;
 }
 
+/** The span clock's time now. */
+export function nowOf(recorder: SpanRecorder): number {
+  return recorder.span!.ctx.clock.now();
+}
+
 /** Records the status and its classification; returns the classification. */
 export function recordStatus(
-  span: ServerSpan,
+  recorder: SpanRecorder,
   status: number,
   headers?: { get(name: string): string | null },
 ): Classification {
-  span.setMetadata("http.status_code", status);
+  recorder.setMetadata("http.status_code", status);
   const c = classifyResponse(status, headers);
-  if (!c.ok) span.error(c.message);
+  if (!c.ok) recorder.error(c.message);
   return c;
 }
 
 /** A response without a body (or one never sent, as for HEAD): the span ends now. */
-export function finishEmpty(span: ServerSpan, c: Classification): void {
-  span.setMetadata("http.response_body_size", 0);
-  const now = span.now();
-  if (c.ok) span.ok("request processed with empty response", now);
-  span.finish(now);
+export function finishEmpty(recorder: SpanRecorder, c: Classification): void {
+  recorder.setMetadata("http.response_body_size", 0);
+  const now = nowOf(recorder);
+  if (c.ok) {
+    const message = "request processed with empty response";
+    recorder.event(message, undefined, now).setStatus("ok", message);
+  }
+  recorder.finish(now);
 }
 
 // The details of "returned body data" (`size`), one map per size shared by every span that
 // records it: events are read-only once recorded, and a server answers with a few sizes
-// again and again, so each span keeps a reference rather than a map of its own.
+// again and again, so each span keeps a reference rather than a map of its own (which is
+// why this one event is pushed directly: `event()` copies its details).
 const SIZE_DETAILS = new Map<number, ReadonlyMap<string, MetadataValue>>();
 const MAX_SIZE_DETAILS = 256;
 
@@ -247,47 +194,54 @@ function sizeDetails(bytes: number): ReadonlyMap<string, MetadataValue> {
 
 /** The body was sent in full (at `time`, default now). */
 export function finishBody(
-  span: ServerSpan,
+  recorder: SpanRecorder,
   c: Classification,
   bytes: number,
   time?: number,
 ): void {
-  const now = time ?? span.now();
-  span.setMetadata("http.response_body_size", bytes);
-  span.eventWith("returned body data", sizeDetails(bytes), now);
-  if (c.ok) span.ok();
-  span.finish(now);
+  if (!recorder.recording) return;
+  const now = time ?? nowOf(recorder);
+  const span = recorder.span!;
+  span.metadata.set("http.response_body_size", bytes);
+  span.events.push({ time: now, message: "returned body data", metadata: sizeDetails(bytes) });
+  if (c.ok) span.setStatus("ok");
+  recorder.finish(now);
 }
 
 /** The client went away (or the server cancelled the body) before it was sent in full. */
 export function finishCancelled(
-  span: ServerSpan,
+  recorder: SpanRecorder,
   bytes: number | undefined,
   reason?: unknown,
 ): void {
+  if (!recorder.recording) return;
   const details = new Map<string, MetadataValue>();
   details.set("when", "before fully returning body data");
   if (bytes !== undefined) {
-    span.setMetadata("http.response_body_size", bytes);
+    recorder.setMetadata("http.response_body_size", bytes);
     details.set("size", bytes);
   }
   if (reason !== undefined) details.set("reason", messageOf(reason).slice(0, 256));
-  const now = span.now();
-  span.eventWith("request cancelled", details, now);
-  span.finish(now);
+  const now = nowOf(recorder);
+  recorder.event("request cancelled", details, now);
+  recorder.finish(now);
 }
 
 /** The body stream failed. */
-export function finishBodyError(span: ServerSpan, bytes: number, error: unknown): void {
-  span.setMetadata("http.response_body_size", bytes);
-  const now = span.now();
-  span.error(`error getting body: ${messageOf(error)}`, now);
-  span.finish(now);
+export function finishBodyError(recorder: SpanRecorder, bytes: number, error: unknown): void {
+  if (!recorder.recording) return;
+  recorder.setMetadata("http.response_body_size", bytes);
+  failed(recorder, `error getting body: ${messageOf(error)}`);
 }
 
 /** The handler threw (or returned no response). */
-export function finishHandlerError(span: ServerSpan, error: unknown): void {
-  const now = span.now();
-  span.error(`error processing request: ${messageOf(error)}`, now);
-  span.finish(now);
+export function finishHandlerError(recorder: SpanRecorder, error: unknown): void {
+  if (!recorder.recording) return;
+  failed(recorder, `error processing request: ${messageOf(error)}`);
+}
+
+function failed(recorder: SpanRecorder, message: string): void {
+  const now = nowOf(recorder);
+  recorder.event(message, undefined, now).setStatus("error", message);
+  recorder.finish(now);
 }

@@ -23,21 +23,22 @@
 
 import { Buffer } from "node:buffer";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { setSpanContext } from "./_context_store.ts";
+import { runWithFrame } from "../trace/context_storage.ts";
+import { setRequestFrame } from "./_context_store.ts";
 import {
   finishBody,
   finishCancelled,
   finishEmpty,
   finishHandlerError,
+  nowOf,
   recordStatus,
   rejectionBody,
-  ServerSpan,
   ServerTracer,
 } from "./_server_span.ts";
 import { TraceContextError } from "./trace_context_error.ts";
 import type { TraceLayerOptions } from "./trace_layer.ts";
 
-export { spanContextOf, type TraceLayerOptions } from "./trace_layer.ts";
+export { serverSpanOf, spanContextOf, type TraceLayerOptions } from "./trace_layer.ts";
 
 /**
  * A `node:http` request listener, as `http.createServer` takes; it may return a promise.
@@ -78,7 +79,8 @@ function messageOf(error: unknown): string {
 
 /**
  * Wraps a `node:http` request listener with the behaviour of `traceLayer`: the incoming
- * context is read from `req.headers`; for a sampled context with a collector, a server span
+ * context is read from `req.headers` (or a trace started by the parser's sampler); for a
+ * sampled context with a collector, a server span
  * (a child of the caller's span) records `span.kind`, `http.method`, `http.path`,
  * `http.status_code` and `http.response_body_size`; the `trace-id` header is set before the
  * listener runs; the bytes the listener writes (`res.write`, `res.end`) are counted as they
@@ -87,6 +89,11 @@ function messageOf(error: unknown): string {
  * follows `classifyResponse`. A listener that throws (or rejects) marks the span as an error,
  * and the error goes on to Node unchanged. With `onInvalidContext: "reject"` a malformed
  * header gets a 400 naming the header and the reason.
+ *
+ * The listener runs inside the server span's context: with `@spanwire/trace/context`
+ * imported, `currentSpanContext()` and `currentSpanRecorder()` give the server span (or, for
+ * an unsampled request, the context to propagate) anywhere below it, across awaits and
+ * events; `tracedFetch` picks it up without being told.
  *
  * @typeParam Req The request type.
  * @typeParam Res The response type.
@@ -122,14 +129,12 @@ export function traceNodeListener<
       res.end(rejectionBody(started));
       return;
     }
-    if (!(started instanceof ServerSpan)) {
-      if (started !== undefined) setSpanContext(req, started);
-      return listener(req, res);
-    }
-    const span = started;
-    const method = started.method;
-    setSpanContext(req, started.ctx);
-    res.setHeader("trace-id", started.ctx.traceId.toString());
+    if (started === undefined) return listener(req, res);
+    setRequestFrame(req, started);
+    if (started.recorder === undefined) return runWithFrame(started, () => listener(req, res));
+    const span = started.recorder;
+    const method = methodOf(req);
+    res.setHeader("trace-id", started.spanContext!.traceId.toString());
 
     let bytes = 0;
     // Count what the listener writes, on this response only, passing every call through.
@@ -159,8 +164,8 @@ export function traceNodeListener<
       const c = recordStatus(span, res.statusCode, headers);
       if (bytes === 0 || method === "HEAD") finishEmpty(span, c);
       else {
-        const now = span.now();
-        span.event("request processed", now);
+        const now = nowOf(span);
+        span.event("request processed", undefined, now);
         finishBody(span, c, bytes, now);
       }
     });
@@ -173,7 +178,7 @@ export function traceNodeListener<
 
     let result: void | Promise<void>;
     try {
-      result = listener(req, res);
+      result = runWithFrame(started, () => listener(req, res));
     } catch (error) {
       finishHandlerError(span, error);
       throw error;

@@ -44,9 +44,13 @@ export function formatJaegerTraceContext(ctx: SpanContext): string {
   }`;
 }
 
+const TRACE_FLAGS = ["00", "01", "02", "03"] as const;
+
 /**
  * Formats a context as a W3C `traceparent` value, version 00:
- * `00-{32 hex trace id}-{16 hex span id}-{01 | 00}`.
+ * `00-{32 hex trace id}-{16 hex span id}-{flags}`, where the flags are `sampled` (0x01) and,
+ * after Trace Context Level 2, `random-trace-id` (0x02) from the context's `randomTraceId`:
+ * `00`, `01`, `02` or `03`.
  *
  * @param ctx The context (its span becomes the callee's parent).
  * @returns The header value.
@@ -62,10 +66,14 @@ export function formatJaegerTraceContext(ctx: SpanContext): string {
  *   spanId: SpanId.parse("00f067aa0ba902b7"),
  * });
  * assert.equal(formatTraceparent(ctx), "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01");
+ * // A new trace's ids are random: Level 2's random flag is set.
+ * assert.match(formatTraceparent(SpanContext.root()), /-03$/);
  * ```
  */
 export function formatTraceparent(ctx: SpanContext): string {
-  return `00-${ctx.traceId.toString()}-${ctx.spanId.toString()}-${ctx.sampled ? "01" : "00"}`;
+  return `00-${ctx.traceId.toString()}-${ctx.spanId.toString()}-${
+    TRACE_FLAGS[(ctx.sampled ? 1 : 0) | (ctx.randomTraceId ? 2 : 0)]
+  }`;
 }
 
 /**

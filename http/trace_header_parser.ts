@@ -7,6 +7,7 @@
 
 import type { TraceCollector } from "../trace/collector.ts";
 import { SpanId, TraceId } from "../trace/ids.ts";
+import { DEFAULT_SAMPLER, type Sampler } from "../trace/sampler.ts";
 import { SpanContext } from "../trace/span_context.ts";
 import { parseB3Multi, parseB3Single } from "./_b3.ts";
 import { type HeaderGetter, headerGetter, type HeaderSource } from "./_headers.ts";
@@ -83,6 +84,15 @@ export interface TraceHeaderParserOptions {
    * decides (default {@linkcode ALL_TRACE_CONTEXT_FORMATS}).
    */
   formats?: readonly TraceContextFormat[];
+  /**
+   * Decides whether traces are recorded (default `parentBased(alwaysOff())`, IOx's
+   * behaviour: the caller's decision is followed and no trace starts without one, except by
+   * the debug header). With a sampler that starts traces (`parentBased(traceIdRatio(0.1))`,
+   * `alwaysOn()`, ...; `samplerFromEnv` reads `OTEL_TRACES_SAMPLER`), a request without a
+   * context gets a new root context, sampled or not as the sampler says, and the decision
+   * propagates. Samplers that are not parent-based also override the caller's decision.
+   */
+  sampler?: Sampler;
 }
 
 /**
@@ -101,12 +111,24 @@ export interface TraceHeaderParserOptions {
  * ```
  */
 export interface ExtractedTraceContext {
-  /** The incoming context: the caller's span (or a new root for the debug header). */
+  /**
+   * The incoming context: the caller's span, or, when the trace starts here (`started`), a
+   * new root context whose span id is meant for the server span itself.
+   */
   readonly context: SpanContext;
-  /** The format it was read from; `"debug"` when the Jaeger debug header started it. */
-  readonly format: TraceContextFormat | "debug";
+  /**
+   * The format it was read from; `"debug"` when the Jaeger debug header started the trace,
+   * `"sampler"` when the sampler did (no context came in).
+   */
+  readonly format: TraceContextFormat | "debug" | "sampler";
   /** The Jaeger debug header's value (cut to 256 characters) when it started the trace. */
   readonly debugId?: string;
+  /**
+   * True when the trace starts here (the debug header, the sampler, or a sampling decision
+   * without ids): `context` has no parent, and the server span is made from it directly
+   * (`new Span(name, context)`), not as its child, so that it has no phantom parent.
+   */
+  readonly started: boolean;
 }
 
 /** The metadata key under which a server span records the Jaeger debug id. */
@@ -190,6 +212,8 @@ export class TraceHeaderParser {
   readonly jaegerDebugName: string | undefined;
   /** The formats read, in order of precedence. */
   readonly formats: readonly TraceContextFormat[];
+  /** The sampler (see {@linkcode TraceHeaderParserOptions.sampler}). */
+  readonly sampler: Sampler;
 
   /**
    * Makes a parser.
@@ -219,6 +243,14 @@ export class TraceHeaderParser {
     this.jaegerTraceContextHeaderName = name.trim().toLowerCase();
     this.jaegerDebugName = debug === null ? undefined : debug.trim().toLowerCase();
     this.formats = Object.freeze([...new Set(formats)]);
+    const sampler = options.sampler ?? DEFAULT_SAMPLER;
+    if (
+      sampler === null || typeof sampler !== "object" ||
+      typeof sampler.shouldSample !== "function"
+    ) {
+      throw new TypeError("Cannot make TraceHeaderParser: the sampler has no shouldSample()");
+    }
+    this.sampler = sampler;
   }
 
   /**
@@ -278,19 +310,82 @@ export class TraceHeaderParser {
           { cause: error },
         );
       }
-      if (fields !== undefined) return { context: toContext(fields, collector), format };
+      if (fields !== undefined) return this.#found(fields, collector, format);
     }
     if (this.jaegerDebugName !== undefined) {
       const debug = present(get(this.jaegerDebugName));
       if (debug !== undefined) {
         return {
-          context: toContext({ sampled: true }, collector),
+          context: rootContext(TraceId.random(), true, collector),
           format: "debug",
           debugId: debug.length > MAX_DEBUG_ID_CHARS ? debug.slice(0, MAX_DEBUG_ID_CHARS) : debug,
+          started: true,
         };
       }
     }
-    return undefined;
+    return this.startTrace(collector);
+  }
+
+  /**
+   * What {@linkcode TraceHeaderParser.extract} gives when no context came in: a new root
+   * context with the sampler's decision (`format` `"sampler"`), or `undefined` when the
+   * sampler never starts traces (the default). The server layers also call it for a request
+   * whose context header is malformed and ignored, which W3C says restarts the trace.
+   *
+   * @param collector Where spans of a sampled trace go (optional).
+   * @returns The new trace's context, or `undefined`.
+   *
+   * @example
+   * ```ts
+   * import { TraceHeaderParser } from "@spanwire/trace/http";
+   * import { alwaysOn } from "@spanwire/trace/trace";
+   * import assert from "node:assert/strict";
+   *
+   * assert.equal(new TraceHeaderParser().startTrace(), undefined);
+   * const started = new TraceHeaderParser({ sampler: alwaysOn() }).startTrace();
+   * assert.equal(started?.context.sampled, true);
+   * assert.equal(started?.context.parentSpanId, undefined);
+   * ```
+   */
+  startTrace(collector?: TraceCollector): ExtractedTraceContext | undefined {
+    const sampler = this.sampler;
+    if (!sampler.startsTraces) return undefined;
+    const traceId = TraceId.random();
+    return {
+      context: rootContext(traceId, sampler.shouldSample(traceId, undefined), collector),
+      format: "sampler",
+      started: true,
+    };
+  }
+
+  #found(
+    fields: ContextFields,
+    collector: TraceCollector | undefined,
+    format: TraceContextFormat,
+  ): ExtractedTraceContext {
+    const sampler = this.sampler;
+    const traceId = fields.traceId;
+    if (traceId === undefined || fields.spanId === undefined) {
+      // A sampling decision alone (`b3: 0`, `X-B3-Sampled: 1`): a new root carrying it.
+      const id = TraceId.random();
+      const sampled = sampler === DEFAULT_SAMPLER
+        ? fields.sampled
+        : sampler.shouldSample(id, fields.sampled);
+      return { context: rootContext(id, sampled, collector), format, started: true };
+    }
+    const sampled = sampler === DEFAULT_SAMPLER
+      ? fields.sampled
+      : sampler.shouldSample(traceId, fields.sampled);
+    const context = new SpanContext({
+      traceId,
+      spanId: fields.spanId,
+      parentSpanId: fields.parentSpanId,
+      sampled,
+      collector: sampled ? collector : undefined,
+      traceState: fields.traceState,
+      randomTraceId: fields.randomTraceId,
+    });
+    return { context, format, started: false };
   }
 
   #read(format: TraceContextFormat, get: HeaderGetter): ContextFields | undefined {
@@ -317,23 +412,17 @@ export class TraceHeaderParser {
   }
 }
 
-function toContext(fields: ContextFields, collector: TraceCollector | undefined): SpanContext {
-  const sampled = fields.sampled;
-  if (fields.traceId === undefined || fields.spanId === undefined) {
-    // A sampling decision alone (or the debug header): a new root carrying the decision.
-    return new SpanContext({
-      traceId: TraceId.random(),
-      spanId: SpanId.random(),
-      sampled,
-      collector: sampled ? collector : undefined,
-    });
-  }
+/** A trace that starts here: random ids, so Level 2's random flag is set; no parent. */
+function rootContext(
+  traceId: TraceId,
+  sampled: boolean,
+  collector: TraceCollector | undefined,
+): SpanContext {
   return new SpanContext({
-    traceId: fields.traceId,
-    spanId: fields.spanId,
-    parentSpanId: fields.parentSpanId,
+    traceId,
+    spanId: SpanId.random(),
     sampled,
     collector: sampled ? collector : undefined,
-    traceState: fields.traceState,
+    randomTraceId: true,
   });
 }

@@ -1,24 +1,27 @@
 /**
  * {@linkcode traceLayer}: the server middleware of IOx's `trace_http`, for fetch-style
  * handlers (`Deno.serve`, `Bun.serve`, Hono's `app.fetch`, any runtime with `Request` and
- * `Response`), and {@linkcode spanContextOf} to reach the server span inside the handler.
+ * `Response`), and {@linkcode spanContextOf} and {@linkcode serverSpanOf} to reach the server
+ * span inside the handler.
  *
  * @module
  */
 
 import type { TraceCollector } from "../trace/collector.ts";
+import { type ContextFrame, runWithFrame } from "../trace/context_storage.ts";
 import type { SpanContext } from "../trace/span_context.ts";
-import { getSpanContext, setSpanContext } from "./_context_store.ts";
-import { bodyShape, NO_BODY, STREAM } from "./_deno_body.ts";
+import type { SpanRecorder } from "../trace/span_recorder.ts";
+import { getRequestFrame, setRequestFrame } from "./_context_store.ts";
+import { completedOf, LARGE_BODY, planBody } from "./_body_plan.ts";
 import {
   finishBody,
   finishBodyError,
   finishCancelled,
   finishEmpty,
   finishHandlerError,
+  nowOf,
   recordStatus,
   rejectionBody,
-  ServerSpan,
   ServerTracer,
 } from "./_server_span.ts";
 import { TraceContextError } from "./trace_context_error.ts";
@@ -87,7 +90,50 @@ export interface TraceLayerOptions<R = Request> {
  * ```
  */
 export function spanContextOf(request: object): SpanContext | undefined {
-  return getSpanContext(request);
+  return getRequestFrame(request)?.spanContext;
+}
+
+/**
+ * The server span's recorder of a request inside a handler wrapped by {@linkcode traceLayer}
+ * or the Node adapter, when the request is traced (else `undefined`): the handler sets
+ * metadata on it, renames the span after the route that matched (`setName("GET
+ * /api/v2/query")`, a template rather than the raw path), or records an exception
+ * (`recordException(error)`: an event with the error's type, message and stack, and the span
+ * marked as an error). The layer finishes it. With `@spanwire/trace/context` imported,
+ * `currentSpanRecorder()` gives the same recorder anywhere below the handler.
+ *
+ * @param request The request the handler received (a `Request`, or Node's `IncomingMessage`).
+ * @returns The recorder, if the request is traced.
+ *
+ * @example Rename the span after the route, record a failure
+ * ```ts
+ * import { serverSpanOf, traceLayer } from "@spanwire/trace/http";
+ * import { RingBufferTraceCollector } from "@spanwire/trace/trace";
+ * import assert from "node:assert/strict";
+ *
+ * const collector = new RingBufferTraceCollector(10);
+ * const handler = traceLayer((request: Request) => {
+ *   const span = serverSpanOf(request);
+ *   span?.setName("GET /api/v2/query").setMetadata("db.rows", 0);
+ *   try {
+ *     throw new RangeError("no such bucket");
+ *   } catch (error) {
+ *     span?.recordException(error);
+ *     return new Response("not found", { status: 404 });
+ *   }
+ * }, { collector });
+ *
+ * await handler(new Request("http://localhost/api/v2/query?bucket=42", {
+ *   headers: { "uber-trace-id": "3a43:432e345:0:1" },
+ * }));
+ * const [server] = collector.spans();
+ * assert.equal(server?.name, "GET /api/v2/query");
+ * assert.equal(server?.status, "error");
+ * assert.equal(server?.events[0]?.metadata.get("exception.type"), "RangeError");
+ * ```
+ */
+export function serverSpanOf(request: object): SpanRecorder | undefined {
+  return getRequestFrame(request)?.recorder;
 }
 
 /** A fetch-style handler: a request (and whatever else the runtime passes) to a response. */
@@ -145,7 +191,7 @@ function readIfReady<T>(
  */
 function countedBody(
   reader: ReadableStreamDefaultReader<Uint8Array>,
-  span: ServerSpan,
+  span: SpanRecorder,
   c: Classification,
 ): ReadableStream<Uint8Array> {
   let bytes = 0;
@@ -174,28 +220,9 @@ function countedBody(
   }, { highWaterMark: 0 });
 }
 
-/** Above this size (64 KiB) a fixed body is not taken as sent when it is handed over. */
-const LARGE_BODY = 65_536;
-
-const DIGITS = /^\d{1,15}$/;
-
-/** The body size a response declares in `content-length`, if a sane one. */
-function declaredLength(headers: Headers): number | undefined {
-  const value = headers.get("content-length");
-  return value !== null && DIGITS.test(value) ? Number(value) : undefined;
-}
-
-/** Deno's `ServeHandlerInfo.completed`, when the runtime passed one. */
-function completedOf(info: unknown): Promise<void> | undefined {
-  const completed = info !== null && typeof info === "object"
-    ? (info as { completed?: unknown }).completed
-    : undefined;
-  return completed instanceof Promise ? completed : undefined;
-}
-
 /** Settles the span once the runtime says the response went out (or at once without it). */
 function finishWhenSent(
-  span: ServerSpan,
+  span: SpanRecorder,
   c: Classification,
   bytes: number,
   completed: Promise<void> | undefined,
@@ -213,7 +240,7 @@ function finishWhenSent(
 /** The response with its body streamed through a counting pull-through stream. */
 function streamed(
   response: Response,
-  span: ServerSpan,
+  span: SpanRecorder,
   c: Classification,
   traceId: string,
 ): Response {
@@ -236,7 +263,7 @@ function streamed(
  */
 async function lookAhead(
   response: Response,
-  span: ServerSpan,
+  span: SpanRecorder,
   c: Classification,
   traceId: string,
   info: unknown,
@@ -278,79 +305,66 @@ async function lookAhead(
 }
 
 /**
- * Classifies the response, counts its body, finishes the span (now or when the body has been
- * sent) and adds the `trace-id` header. Synchronous for every body but a streamed one of a
- * runtime whose bodies cannot be looked into (see `_deno_body.ts`).
+ * Classifies the response, counts its body as `planBody` says, finishes the span (now or when
+ * the body has been sent) and adds the `trace-id` header. Synchronous for every body but a
+ * streamed one of a runtime whose bodies cannot be looked into (see `_deno_body.ts`).
  */
 function respond(
   response: Response,
   info: unknown,
-  span: ServerSpan,
+  span: SpanRecorder,
+  method: string,
 ): Response | Promise<Response> {
   if (!(response instanceof Response)) {
     finishHandlerError(span, new TypeError("the handler did not return a Response"));
     return response;
   }
-  const status = response.status;
-  const headers = response.headers;
-  const c = recordStatus(span, status, headers);
-  const traceId = span.ctx.traceId.toString();
-  // (`response.body` is not touched here: reading that getter would turn a fixed body into a
-  // stream and cost the runtime its fast path.)
-  if (span.method === "HEAD" || status === 101 || response.bodyUsed) {
-    finishEmpty(span, c);
-    return withTraceId(response, traceId);
-  }
-  const declared = declaredLength(headers);
-  if (declared !== undefined) {
-    const completed = completedOf(info);
-    if (completed !== undefined) {
-      // The runtime sends exactly `content-length` bytes and says when it is done: the body
-      // need not be looked at.
-      if (declared > 0) span.event("request processed");
-      finishWhenSent(span, c, declared, completed);
+  const c = recordStatus(span, response.status, response.headers);
+  const traceId = span.span!.ctx.traceId.toString();
+  const plan = planBody(response, method, info);
+  switch (plan.how) {
+    case "empty":
+      finishEmpty(span, c);
+      return withTraceId(response, traceId);
+    case "fixed": {
+      if (plan.waitFor === undefined) {
+        const now = nowOf(span);
+        if (plan.processed) span.event("request processed", undefined, now);
+        finishBody(span, c, plan.bytes, now);
+      } else {
+        if (plan.processed) span.event("request processed");
+        finishWhenSent(span, c, plan.bytes, plan.waitFor);
+      }
       return withTraceId(response, traceId);
     }
+    case "stream":
+      span.event("request processed");
+      return streamed(response, span, c, traceId);
+    case "look-ahead":
+      return lookAhead(response, span, c, traceId, info);
   }
-  const shape = bodyShape(response);
-  if (shape >= 0) {
-    // A fixed body of `shape` bytes: processed, handed over and (when small) sent at once.
-    const now = span.now();
-    span.event("request processed", now);
-    const completed = shape > LARGE_BODY ? completedOf(info) : undefined;
-    if (completed === undefined) finishBody(span, c, shape, now);
-    else finishWhenSent(span, c, shape, completed);
-    return withTraceId(response, traceId);
-  }
-  if (shape === NO_BODY) {
-    finishEmpty(span, c);
-    return withTraceId(response, traceId);
-  }
-  if (shape === STREAM) {
-    span.event("request processed");
-    return streamed(response, span, c, traceId);
-  }
-  return lookAhead(response, span, c, traceId, info);
 }
 
-/** Runs the handler for a traced request and answers through `respond`. */
+/** Runs the handler for a traced request (inside its frame) and answers through `respond`. */
 function traced<A extends unknown[]>(
   handler: FetchHandler<A>,
   request: Request,
   rest: A,
-  span: ServerSpan,
+  frame: ContextFrame,
 ): Response | Promise<Response> {
+  const span = frame.recorder!;
+  const method = request.method;
   let result: Response | Promise<Response>;
   try {
-    result = handler(request, ...rest);
+    result = runWithFrame(frame, () => handler(request, ...rest));
   } catch (error) {
     finishHandlerError(span, error);
     throw error;
   }
   // A synchronous Response is answered synchronously where the body allows it.
-  if (result instanceof Response) return respond(result, rest[0], span);
+  if (result instanceof Response) return respond(result, rest[0], span, method);
   return Promise.resolve(result).then(
-    (response) => respond(response, rest[0], span),
+    (response) => respond(response, rest[0], span, method),
     (error: unknown) => {
       finishHandlerError(span, error);
       throw error;
@@ -449,20 +463,17 @@ export function traceLayer<A extends unknown[]>(
   return (request: Request, ...rest: A): Response | Promise<Response> => {
     const started = tracer.start(request, request.headers);
     if (started === undefined) return handler(request, ...rest);
-    if (started instanceof ServerSpan) {
-      setSpanContext(request, started.ctx);
-      return traced(handler, request, rest, started);
-    }
     if (started instanceof TraceContextError) {
       return new Response(rejectionBody(started), {
         status: 400,
         headers: { "content-type": "text/plain; charset=utf-8" },
       });
     }
+    setRequestFrame(request, started);
+    if (started.recorder !== undefined) return traced(handler, request, rest, started);
     // Untraced with a context (unsampled, or no collector): offered to the handler, whose
     // own result is returned as it gives it (a runtime answers a synchronous Response faster
     // than a promise).
-    setSpanContext(request, started);
-    return handler(request, ...rest);
+    return runWithFrame(started, () => handler(request, ...rest));
   };
 }

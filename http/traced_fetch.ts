@@ -5,6 +5,7 @@
  * @module
  */
 
+import { currentSpanContext } from "../trace/context_storage.ts";
 import type { SpanContext } from "../trace/span_context.ts";
 import { SpanRecorder } from "../trace/span_recorder.ts";
 import { pathOf } from "./_server_span.ts";
@@ -26,9 +27,11 @@ import type { TraceContextFormat } from "./trace_header_parser.ts";
 export interface TracedRequestInit extends RequestInit {
   /**
    * The context of the span making the call (for instance `spanContextOf(request)` in a
-   * handler). Without one the call is made as plain `fetch` would make it.
+   * handler). When absent (or `undefined`), the current one (`currentSpanContext()`: inside a
+   * traced handler, the server span's) is used; `null`, or no current context, makes the call
+   * as plain `fetch` would make it.
    */
-  spanContext?: SpanContext | undefined;
+  spanContext?: SpanContext | null | undefined;
 }
 
 /**
@@ -84,18 +87,23 @@ function withoutQuery(url: string): string {
 }
 
 /**
- * Makes a `fetch` that traces calls made with a `spanContext` in their init:
+ * Makes a `fetch` that traces calls made with a `spanContext` in their init or, without one,
+ * inside a current span context (`currentSpanContext()`: in a handler wrapped by
+ * `traceLayer` or `traceNodeListener`, the server span's; import `@spanwire/trace/context`
+ * for it to follow the code across awaits):
  *
  * - When the context is sampled and has a collector, a client span (a child of it) records
  *   `span.kind` = `client`, `http.method`, `http.url` (without the query string) and
  *   `http.status_code`; its status follows `classifyResponse`, or is an error with the
  *   failure's message when the call fails (the error is rethrown). The span ends when the
  *   response headers arrive (the body is the caller's to read, or not).
- * - The trace context headers of the client span (or, for an unsampled context, of the
- *   context itself, so that the decision propagates) are set on the request, replacing any
- *   there; W3C `tracestate` is carried through.
+ * - The trace context headers of the client span are set on the request, replacing any
+ *   there; W3C `tracestate` and Level 2's random flag are carried through. For an unsampled
+ *   context (or one without a collector) no span is recorded, but the headers still carry
+ *   the decision, with a fresh span id of this service as the callee's parent (W3C's
+ *   `parent-id` is "the ID of this request as known by the caller").
  *
- * Without a `spanContext`, the call is passed to fetch untouched.
+ * With `spanContext: null`, or no context at all, the call is passed to fetch untouched.
  *
  * @param options The underlying fetch, header formats, span name.
  * @returns The tracing fetch.
@@ -133,18 +141,22 @@ export function tracedFetch(options: TracedFetchOptions = {}): TracedFetch {
     : (method: string) => method;
   return async (input, init) => {
     const doFetch = options.fetch ?? globalThis.fetch;
-    if (init === undefined || init.spanContext === undefined) {
+    const given = init?.spanContext;
+    const parent = given === undefined ? currentSpanContext() : given;
+    if (parent === undefined || parent === null) {
       if (init === undefined) return await doFetch(input);
       const { spanContext: _, ...plain } = init;
       return await doFetch(input, plain);
     }
-    const { spanContext: parent, ...rest } = init;
+    const { spanContext: _, ...rest } = init ?? {};
     const method = (rest.method ?? (input instanceof Request ? input.method : "GET"))
       .toUpperCase();
     const url = urlOf(input);
     let recorder: SpanRecorder | undefined;
-    let ctx = parent;
-    if (parent.sampled && parent.collector !== undefined) {
+    let ctx: SpanContext;
+    if (!parent.sampled || parent.collector === undefined) {
+      ctx = parent.childContext();
+    } else {
       const span = parent.child(nameOf(method, url));
       span.kind = "client";
       span.setMetadata("span.kind", "client");

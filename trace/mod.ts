@@ -49,3 +49,13 @@ export {
 } from "./span.ts";
 export { SpanContext, type SpanContextInit, type SpanLink } from "./span_context.ts";
 export { SpanRecorder } from "./span_recorder.ts";
+export {
+  alwaysOff,
+  alwaysOn,
+  DEFAULT_SAMPLER,
+  parentBased,
+  rateLimiting,
+  type Sampler,
+  samplerFromEnv,
+  traceIdRatio,
+} from "./sampler.ts";

@@ -54,6 +54,12 @@ export interface SpanContextInit {
   clock?: Clock | undefined;
   /** A W3C `tracestate` value carried through to outgoing requests, unparsed. */
   traceState?: string | undefined;
+  /**
+   * Whether the right-most 7 bytes of the trace id are random: W3C Trace Context Level 2's
+   * `random-trace-id` flag (default false). Carried in from `traceparent`, set on traces
+   * started with random ids, and sent on in every outgoing `traceparent` of the trace.
+   */
+  randomTraceId?: boolean | undefined;
 }
 
 /**
@@ -94,6 +100,8 @@ export class SpanContext {
   readonly clock: Clock;
   /** The W3C `tracestate` carried through, if one came in. */
   readonly traceState: string | undefined;
+  /** W3C Level 2's random flag: the right-most 7 bytes of the trace id are random. */
+  readonly randomTraceId: boolean;
 
   /**
    * Makes a context from its fields.
@@ -109,10 +117,12 @@ export class SpanContext {
     this.collector = init.collector;
     this.clock = init.clock ?? systemClock;
     this.traceState = init.traceState;
+    this.randomTraceId = init.randomTraceId ?? false;
   }
 
   /**
-   * Makes a new sampled root context with a random trace id and span id.
+   * Makes a new sampled root context with a random trace id and span id (so its
+   * `randomTraceId` flag is set).
    *
    * @param collector Where its spans are exported (optional).
    * @param options `sampled` (default true) and `clock` (default the system clock).
@@ -126,6 +136,7 @@ export class SpanContext {
    * const a = SpanContext.root();
    * const b = SpanContext.root();
    * assert.equal(a.parentSpanId, undefined);
+   * assert.equal(a.randomTraceId, true);
    * assert.ok(!a.traceId.equals(b.traceId));
    * ```
    */
@@ -139,6 +150,7 @@ export class SpanContext {
       sampled: options?.sampled ?? true,
       collector,
       clock: options?.clock,
+      randomTraceId: true,
     });
   }
 
@@ -162,17 +174,39 @@ export class SpanContext {
    * ```
    */
   child(name: string): Span {
-    return new Span(
-      name,
-      new SpanContext({
-        traceId: this.traceId,
-        spanId: SpanId.random(),
-        parentSpanId: this.spanId,
-        sampled: this.sampled,
-        collector: this.collector,
-        clock: this.clock,
-        traceState: this.traceState,
-      }),
-    );
+    return new Span(name, this.childContext());
+  }
+
+  /**
+   * The context of a child span without the span: same trace, a new random span id, this
+   * span as parent, the same `sampled` flag, collector, clock, trace state and random flag,
+   * no links. What an unsampled request hands on, so that the callee sees a parent id of this
+   * service's own (W3C's `parent-id`) without a span being made.
+   *
+   * @returns The child's context.
+   *
+   * @example
+   * ```ts
+   * import { SpanContext } from "@spanwire/trace/trace";
+   * import assert from "node:assert/strict";
+   *
+   * const ctx = SpanContext.root(undefined, { sampled: false });
+   * const next = ctx.childContext();
+   * assert.ok(next.parentSpanId?.equals(ctx.spanId));
+   * assert.equal(next.sampled, false);
+   * assert.equal(next.randomTraceId, true);
+   * ```
+   */
+  childContext(): SpanContext {
+    return new SpanContext({
+      traceId: this.traceId,
+      spanId: SpanId.random(),
+      parentSpanId: this.spanId,
+      sampled: this.sampled,
+      collector: this.collector,
+      clock: this.clock,
+      traceState: this.traceState,
+      randomTraceId: this.randomTraceId,
+    });
   }
 }

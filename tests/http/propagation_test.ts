@@ -43,7 +43,7 @@ Deno.test("formatTraceparent: the W3C examples", () => {
   );
   assert.match(
     formatTraceparent(SpanContext.root()),
-    /^00-[0-9a-f]{32}-[0-9a-f]{16}-01$/,
+    /^00-[0-9a-f]{32}-[0-9a-f]{16}-03$/, // sampled, and random ids: Level 2 flag 0x02
   );
 });
 

@@ -262,7 +262,12 @@ Deno.test("W3C traceparent (the specification and its test suite)", async (t) =>
       [["rojo=1", "congo=2"], "rojo=1,congo=2"], // multiple headers combine in order
       ["", undefined],
       [undefined, undefined],
-      ["foo=1,foo=2", undefined], // repeated key
+      // Repeated keys: the list is kept, later entries of a key dropped ("vendors MAY also
+      // discard duplicate keys"; the W3C suite's test_tracestate_duplicated_keys).
+      ["foo=1,foo=2", "foo=1"],
+      ["foo=1,foo=1", "foo=1"],
+      [["foo=1", "foo=1"], "foo=1"],
+      ["a=1,foo=1,b=2,foo=2,a=3", "a=1,foo=1,b=2"],
       ["Foo=1", undefined], // upper-case key
       ["foo", undefined], // no "="
       ["foo=bar=baz", undefined], // "=" in a value

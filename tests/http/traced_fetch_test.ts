@@ -48,7 +48,7 @@ Deno.test("a traced call: client span, injected headers the upstream can parse",
     assert.equal(headers.get("x-app"), "1");
     assert.equal(
       headers.get("traceparent"),
-      `00-${parent.traceId}-${span.ctx.spanId}-01`,
+      `00-${parent.traceId}-${span.ctx.spanId}-03`, // sampled, random trace id (Level 2)
     );
     assert.equal(headers.get("b3"), `${parent.traceId}-${span.ctx.spanId}-1-${parent.spanId}`);
     for (const format of ["jaeger", "w3c", "b3"] as const) {
@@ -86,15 +86,18 @@ Deno.test("error statuses, unsampled and absent contexts, Request inputs", async
     const span = await collector.next();
     assert.equal(span.statusMessage, "unexpected 5XX status code: 503");
 
-    // unsampled: no span, but the decision propagates with the context's own ids
+    // unsampled: no span, but the decision propagates, with a span id of this service as
+    // the callee's parent (W3C: parent-id is "the ID of this request as known by the caller")
     const unsampled = new SpanContext({
       traceId: TraceId.parse("abc"),
       spanId: SpanId.parse("def"),
       sampled: false,
     });
     await (await fetchTraced(url, { spanContext: unsampled })).body?.cancel();
-    assert.equal(seen[1]!.get("uber-trace-id"), "abc:def:0:0");
-    assert.equal(seen[1]!.get("traceparent")?.endsWith("-00"), true);
+    const [trace, span1, parent1, flags] = seen[1]!.get("uber-trace-id")!.split(":");
+    assert.deepEqual([trace, parent1, flags], ["abc", "def", "0"]);
+    assert.notEqual(span1, "def");
+    assert.match(seen[1]!.get("traceparent")!, new RegExp(`^00-0{29}abc-0*${span1}-00$`));
 
     // no context: untouched
     await (await fetchTraced(url, { headers: { "x-app": "2" } })).body?.cancel();
