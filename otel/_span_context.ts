@@ -1,3 +1,6 @@
+// W3C Trace Context Level 2's random flag (0x02), which the API's TraceFlags does not name.
+const RANDOM_TRACE_ID = 0x2;
+
 // The one conversion between OpenTelemetry's span context (hex ids, trace flags, a TraceState
 // object) and spanwire's `SpanContext` (id words, `sampled`, the `tracestate` string). Ids are
 // parsed and formatted by the span model's `TraceId` / `SpanId`, nowhere else.
@@ -23,6 +26,7 @@ export function fromOtelSpanContext(sc: OtelSpanContext): SpanContext | undefine
     spanId: SpanId.parse(sc.spanId),
     sampled: (sc.traceFlags & TraceFlags.SAMPLED) === TraceFlags.SAMPLED,
     traceState: traceState === undefined || traceState.length === 0 ? undefined : traceState,
+    randomTraceId: (sc.traceFlags & RANDOM_TRACE_ID) === RANDOM_TRACE_ID,
   });
 }
 
@@ -31,7 +35,8 @@ export function toOtelSpanContext(ctx: SpanContext, isRemote: boolean): OtelSpan
   const sc: OtelSpanContext = {
     traceId: ctx.traceId.toString(),
     spanId: ctx.spanId.toString(),
-    traceFlags: ctx.sampled ? TraceFlags.SAMPLED : TraceFlags.NONE,
+    traceFlags: (ctx.sampled ? TraceFlags.SAMPLED : TraceFlags.NONE) |
+      (ctx.randomTraceId ? RANDOM_TRACE_ID : 0),
     isRemote,
   };
   if (ctx.traceState !== undefined) sc.traceState = createTraceState(ctx.traceState);

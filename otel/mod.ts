@@ -23,9 +23,10 @@
  * | --- | --- |
  * | trace id, span id (hex) | `TraceId`, `SpanId` (parsed and formatted by the model) |
  * | parent: the span in the given or active context (none with `root: true`) | `parentSpanId`; the child keeps the parent's trace id, `sampled` and trace state |
- * | `traceFlags` sampled bit | `sampled`; an unsampled span is not recording and never exported |
+ * | `traceFlags` sampled bit (0x01) | `sampled`; an unsampled span is not recording and never exported |
+ * | `traceFlags` random bit (0x02, W3C Level 2) | `randomTraceId`; set on new traces (their ids are random), inherited by children |
  * | `traceState` (`TraceState`) | `traceState` (its serialized string), carried to children and outgoing `tracestate` |
- * | new trace (no parent) | sampled when the provider's `sampleRoot` says so (default always) |
+ * | sampling | the provider's `sampler` (spanwire's `Sampler`, default `parentBased(alwaysOn())` as OpenTelemetry's), asked per span with the parent's decision |
  * | `kind` (`SpanKind.INTERNAL` ... `CONSUMER`) | `kind` `"internal"`, `"server"`, `"client"`, `"producer"`, `"consumer"` |
  * | `setAttribute`, `setAttributes`, `attributes` at start | `metadata`: string, boolean, number, bigint as they are |
  * | array attributes, `AnyValue` maps | `metadata` as a JSON string (`["a","b"]`): the model holds one scalar per key |

@@ -15,6 +15,7 @@ import {
 import type { Clock } from "../trace/clock.ts";
 import type { TraceCollector } from "../trace/collector.ts";
 import { SpanId, TraceId } from "../trace/ids.ts";
+import type { Sampler } from "../trace/sampler.ts";
 import { Span, type SpanKind } from "../trace/span.ts";
 import { SpanContext } from "../trace/span_context.ts";
 import { attributesToMetadata, OtelSpan } from "./_otel_span.ts";
@@ -35,12 +36,12 @@ export const SCOPE_VERSION_KEY = "otel.scope.version";
  * @example
  * ```ts
  * import type { SpanwireTracerConfig } from "@spanwire/trace/otel";
- * import { RingBufferTraceCollector, systemClock } from "@spanwire/trace/trace";
+ * import { alwaysOn, parentBased, RingBufferTraceCollector, systemClock } from "@spanwire/trace/trace";
  *
  * const config: SpanwireTracerConfig = {
  *   collector: new RingBufferTraceCollector(10),
  *   clock: systemClock,
- *   sampleRoot: () => true,
+ *   sampler: parentBased(alwaysOn()),
  *   scope: { name: "my-library", version: "1.0.0" },
  * };
  * ```
@@ -50,8 +51,8 @@ export interface SpanwireTracerConfig {
   readonly collector: TraceCollector | undefined;
   /** The clock for times not given. */
   readonly clock: Clock;
-  /** Decides whether a new trace (a span without a parent) is sampled. */
-  readonly sampleRoot: () => boolean;
+  /** Decides whether each span is sampled (asked with its parent's decision, if any). */
+  readonly sampler: Sampler;
   /** The instrumentation scope recorded on each span; `undefined` records none. */
   readonly scope: { readonly name: string; readonly version: string | undefined } | undefined;
 }
@@ -62,9 +63,10 @@ export interface SpanwireTracerConfig {
  * API's `trace.getTracer` after `register()`).
  *
  * Parent: the span of the given (or active) OpenTelemetry context, unless `root` is set; a
- * child keeps its parent's trace id, sampling decision and trace state and gets a new random
- * span id. A span without a parent starts a new trace when the provider's root sampling says
- * so. An unsampled span is not recording: it costs one context, carries the decision on to
+ * child keeps its parent's trace id, trace state and W3C random flag and gets a new random
+ * span id. A span without a parent starts a new trace with random ids (random flag set). The
+ * provider's sampler decides, given the parent's decision (the default, parent-based, follows
+ * it). An unsampled span is not recording: it costs one context, carries the decision on to
  * children and outgoing requests, and is never exported.
  *
  * @example
@@ -125,15 +127,17 @@ export class SpanwireTracer implements Tracer {
       ? undefined
       : trace.getSpan(context ?? contextApi.active());
     const parent = parentSpan === undefined ? undefined : spanwireContextOf(parentSpan);
-    const sampled = parent === undefined ? config.sampleRoot() : parent.sampled;
+    const traceId = parent === undefined ? TraceId.random() : parent.traceId;
+    const sampled = config.sampler.shouldSample(traceId, parent?.sampled);
     const ctx = new SpanContext({
-      traceId: parent === undefined ? TraceId.random() : parent.traceId,
+      traceId,
       spanId: SpanId.random(),
       parentSpanId: parent?.spanId,
       sampled,
       collector: sampled ? config.collector : undefined,
       clock: config.clock,
       traceState: parent?.traceState,
+      randomTraceId: parent === undefined ? true : parent.randomTraceId,
     });
     if (!sampled) return new OtelSpan(ctx, undefined);
     const span = new Span(String(name), ctx);

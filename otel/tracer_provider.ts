@@ -8,6 +8,7 @@
 import type { TracerOptions, TracerProvider } from "@opentelemetry/api";
 import { type Clock, systemClock } from "../trace/clock.ts";
 import type { TraceCollector } from "../trace/collector.ts";
+import { alwaysOn, parentBased, type Sampler } from "../trace/sampler.ts";
 import { SpanwireTracer } from "./tracer.ts";
 
 /**
@@ -16,11 +17,11 @@ import { SpanwireTracer } from "./tracer.ts";
  * @example
  * ```ts
  * import type { SpanwireTracerProviderOptions } from "@spanwire/trace/otel";
- * import { RingBufferTraceCollector } from "@spanwire/trace/trace";
+ * import { parentBased, RingBufferTraceCollector, traceIdRatio } from "@spanwire/trace/trace";
  *
  * const options: SpanwireTracerProviderOptions = {
  *   collector: new RingBufferTraceCollector(100),
- *   sampleRoot: () => Math.random() < 0.1,
+ *   sampler: parentBased(traceIdRatio(0.1)),
  * };
  * ```
  */
@@ -33,11 +34,12 @@ export interface SpanwireTracerProviderOptions {
   /** The clock for times the caller does not give (default {@linkcode systemClock}). */
   clock?: Clock;
   /**
-   * Whether a span without a parent (a new trace) is sampled: `true` (the default, as
-   * OpenTelemetry's default `parentbased_always_on`), `false`, or a function asked per new
-   * trace. A span with a parent always follows its parent's decision.
+   * Decides whether each span is recorded, asked with its parent's decision (`undefined` for
+   * a new trace). Default `parentBased(alwaysOn())`, OpenTelemetry's default
+   * (`parentbased_always_on`): code written against the OpenTelemetry API expects its spans to
+   * record. `samplerFromEnv(env)` reads `OTEL_TRACES_SAMPLER` / `OTEL_TRACES_SAMPLER_ARG`.
    */
-  sampleRoot?: boolean | (() => boolean);
+  sampler?: Sampler;
   /**
    * Record each span's instrumentation scope (the tracer's name and version) as the metadata
    * `otel.scope.name` and `otel.scope.version`, as OpenTelemetry specifies for exporters
@@ -46,8 +48,7 @@ export interface SpanwireTracerProviderOptions {
   recordScope?: boolean;
 }
 
-const ALWAYS = (): boolean => true;
-const NEVER = (): boolean => false;
+const DEFAULT_SAMPLER: Sampler = parentBased(alwaysOn());
 
 /**
  * OpenTelemetry's `TracerProvider`, recording into spanwire: code written against
@@ -83,16 +84,16 @@ export class SpanwireTracerProvider implements TracerProvider {
   readonly collector: TraceCollector | undefined;
   /** The clock for times not given. */
   readonly clock: Clock;
-  readonly #sampleRoot: () => boolean;
+  /** Decides whether each span is recorded. */
+  readonly sampler: Sampler;
   readonly #recordScope: boolean;
   readonly #tracers = new Map<string, SpanwireTracer>();
 
   /**
    * Makes a provider.
    *
-   * @param options The collector, and optionally the clock, root sampling and scope recording.
-   * @throws {TypeError} If `options` is missing or `sampleRoot` is neither a boolean nor a
-   *   function.
+   * @param options The collector, and optionally the clock, sampler and scope recording.
+   * @throws {TypeError} If `options` is missing or `sampler` has no `shouldSample` method.
    */
   constructor(options: SpanwireTracerProviderOptions) {
     if (options === null || typeof options !== "object") {
@@ -100,17 +101,15 @@ export class SpanwireTracerProvider implements TracerProvider {
         "Cannot make SpanwireTracerProvider: options ({ collector }) are missing",
       );
     }
-    const sample = options.sampleRoot ?? true;
-    if (typeof sample !== "boolean" && typeof sample !== "function") {
+    const sampler = options.sampler ?? DEFAULT_SAMPLER;
+    if (typeof sampler?.shouldSample !== "function") {
       throw new TypeError(
-        `Cannot make SpanwireTracerProvider: sampleRoot ${
-          String(sample)
-        } is neither a boolean nor a function`,
+        "Cannot make SpanwireTracerProvider: sampler has no shouldSample method",
       );
     }
     this.collector = options.collector;
     this.clock = options.clock ?? systemClock;
-    this.#sampleRoot = sample === true ? ALWAYS : sample === false ? NEVER : sample;
+    this.sampler = sampler;
     this.#recordScope = options.recordScope ?? true;
   }
 
@@ -138,7 +137,7 @@ export class SpanwireTracerProvider implements TracerProvider {
       tracer = new SpanwireTracer({
         collector: this.collector,
         clock: this.clock,
-        sampleRoot: this.#sampleRoot,
+        sampler: this.sampler,
         scope: this.#recordScope && typeof name === "string" && name.length > 0
           ? {
             name,

@@ -24,13 +24,14 @@ import { RingBufferTraceCollector } from "../../trace/ring_buffer_collector.ts";
 import type { Span } from "../../trace/span.ts";
 import { SpanContext } from "../../trace/span_context.ts";
 import { SpanRecorder } from "../../trace/span_recorder.ts";
+import { alwaysOff, parentBased, type Sampler } from "../../trace/sampler.ts";
 
 const tick = (ms = 1): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Registers spanwire with a fresh collector around `fn`, and takes it back after. */
 async function withRegistered(
   fn: (collector: RingBufferTraceCollector, registration: Registration) => Promise<void> | void,
-  options: { sampleRoot?: boolean } = {},
+  options: { sampler?: Sampler } = {},
 ): Promise<void> {
   const collector = new RingBufferTraceCollector(1000);
   const registration = register({ collector, ...options });
@@ -320,7 +321,8 @@ Deno.test("spanContext: ids as the API formats them, flags, not remote", async (
     const sc = span.spanContext();
     assert.match(sc.traceId, /^[0-9a-f]{32}$/);
     assert.match(sc.spanId, /^[0-9a-f]{16}$/);
-    assert.equal(sc.traceFlags, TraceFlags.SAMPLED);
+    // Sampled (0x01), and a new trace with random ids: W3C Level 2's random flag (0x02).
+    assert.equal(sc.traceFlags, TraceFlags.SAMPLED | 0x02);
     assert.equal(sc.isRemote, false);
     span.end();
     assert.equal(collector.spans()[0]!.ctx.traceId.toString(), sc.traceId);
@@ -456,10 +458,10 @@ Deno.test("sampling: an unsampled parent's children do not record, are never exp
   await withRegistered((collector) => {
     const span = trace.getTracer("off").startSpan("root");
     assert.equal(span.isRecording(), false);
-    assert.equal(span.spanContext().traceFlags, TraceFlags.NONE);
+    assert.equal(span.spanContext().traceFlags & TraceFlags.SAMPLED, TraceFlags.NONE);
     span.end();
     assert.equal(collector.spans().length, 0);
-  }, { sampleRoot: false });
+  }, { sampler: parentBased(alwaysOff()) });
 });
 
 Deno.test("one active context: spanwire's current span and the API's active span agree both ways", async () => {
