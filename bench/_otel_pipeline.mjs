@@ -1,4 +1,4 @@
-// deno-lint-ignore-file explicit-function-return-type
+// deno-lint-ignore-file explicit-function-return-type explicit-module-boundary-types
 // The OpenTelemetry pipeline benchmark, shared by its Deno runner (bench/otel_bench.ts) and its
 // Node runner (bench/otel_bench_node.mjs): the standard span of the design notes recorded with
 // the very same @opentelemetry/api calls by each contender's tracer, through the whole pipeline

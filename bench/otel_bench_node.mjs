@@ -1,4 +1,3 @@
-// deno-lint-ignore-file explicit-function-return-type
 // The OpenTelemetry pipeline benchmark of bench/otel_bench.ts under Node, through the npm build:
 // the standard span recorded with the same @opentelemetry/api calls by spanwire's tracer
 // (`spanwire/otel`, into tracingFromEnv's Jaeger UDP pipeline) and by OpenTelemetry's SDK
