@@ -6,6 +6,7 @@
  */
 
 import { TraceHeaderParser } from "../http/trace_header_parser.ts";
+import { samplerFromEnv } from "../trace/sampler.ts";
 import { AsyncExporter } from "./async_exporter.ts";
 import { osHostname } from "./_hostname.ts";
 import { type BackendName, resolveBackend } from "./jaeger/backends.ts";
@@ -172,6 +173,7 @@ function nonEmpty(name: string, value: string | undefined, fallback: string): st
  * | `TRACES_EXPORTER_JAEGER_TAGS` | none (`k=v,k=v`) |
  * | `TRACES_JAEGER_MAX_MSGS_PER_SECOND` | `1000` |
  * | `TRACES_EXPORTER_JAEGER_MAX_PACKET_SIZE` | `65000` (from 256 to 65507) |
+ * | `OTEL_TRACES_SAMPLER`, `OTEL_TRACES_SAMPLER_ARG` | `parentbased_always_off` (see `samplerFromEnv`) |
  *
  * A `hostname` process tag is added unless the tags have one: from `HOSTNAME`, else the
  * operating system's host name (when the runtime allows reading it).
@@ -267,6 +269,7 @@ export function tracingFromEnv(
   const parser = new TraceHeaderParser({
     jaegerTraceContextHeaderName: config.traceContextHeaderName,
     jaegerDebugName: config.debugName,
+    sampler: samplerFromEnv(env), // OTEL_TRACES_SAMPLER, OTEL_TRACES_SAMPLER_ARG
   });
   const packer = new BatchEncoder({
     serviceName: config.serviceName,

@@ -79,6 +79,7 @@ export {
 } from "./trace_header_parser.ts";
 export {
   type FetchHandler,
+  serverSpanOf,
   spanContextOf,
   traceLayer,
   type TraceLayerOptions,
