@@ -24,7 +24,7 @@
  * | trace id, span id (hex) | `TraceId`, `SpanId` (parsed and formatted by the model) |
  * | parent: the span in the given or active context (none with `root: true`) | `parentSpanId`; the child keeps the parent's trace id, `sampled` and trace state |
  * | `traceFlags` sampled bit (0x01) | `sampled`; an unsampled span is not recording and never exported |
- * | `traceFlags` random bit (0x02, W3C Level 2) | `randomTraceId`; set on new traces (their ids are random), inherited by children |
+ * | `traceFlags` random bit (0x02, W3C Level 2) | `randomTraceId`: carried from an incoming context to its children and outgoing requests; not set on traces the API starts (as OpenTelemetry's SDK, so a sampled span's `traceFlags` is 1) |
  * | `traceState` (`TraceState`) | `traceState` (its serialized string), carried to children and outgoing `tracestate` |
  * | sampling | the provider's `sampler` (spanwire's `Sampler`, default `parentBased(alwaysOn())` as OpenTelemetry's), asked per span with the parent's decision |
  * | `kind` (`SpanKind.INTERNAL` ... `CONSUMER`) | `kind` `"internal"`, `"server"`, `"client"`, `"producer"`, `"consumer"` |

@@ -64,7 +64,8 @@ export interface SpanwireTracerConfig {
  *
  * Parent: the span of the given (or active) OpenTelemetry context, unless `root` is set; a
  * child keeps its parent's trace id, trace state and W3C random flag and gets a new random
- * span id. A span without a parent starts a new trace with random ids (random flag set). The
+ * span id. A span without a parent starts a new trace with random ids (without the W3C Level 2
+ * random flag, as OpenTelemetry's SDK: `traceFlags` is 1 for a sampled span). The
  * provider's sampler decides, given the parent's decision (the default, parent-based, follows
  * it). An unsampled span is not recording: it costs one context, carries the decision on to
  * children and outgoing requests, and is never exported.
@@ -137,7 +138,10 @@ export class SpanwireTracer implements Tracer {
       collector: sampled ? config.collector : undefined,
       clock: config.clock,
       traceState: parent?.traceState,
-      randomTraceId: parent === undefined ? true : parent.randomTraceId,
+      // A new trace does not claim W3C Level 2's random flag: OpenTelemetry's SDK does not set
+      // it, and code written against the API expects `traceFlags` 1 for a sampled span. A flag
+      // that came in is carried on (the Level 2 MUST).
+      randomTraceId: parent === undefined ? false : parent.randomTraceId,
     });
     if (!sampled) return new OtelSpan(ctx, undefined);
     const span = new Span(String(name), ctx);

@@ -321,8 +321,9 @@ Deno.test("spanContext: ids as the API formats them, flags, not remote", async (
     const sc = span.spanContext();
     assert.match(sc.traceId, /^[0-9a-f]{32}$/);
     assert.match(sc.spanId, /^[0-9a-f]{16}$/);
-    // Sampled (0x01), and a new trace with random ids: W3C Level 2's random flag (0x02).
-    assert.equal(sc.traceFlags, TraceFlags.SAMPLED | 0x02);
+    // Sampled, and nothing else: as OpenTelemetry's SDK, a new trace does not set W3C Level 2's
+    // random flag (0x02).
+    assert.equal(sc.traceFlags, TraceFlags.SAMPLED);
     assert.equal(sc.isRemote, false);
     span.end();
     assert.equal(collector.spans()[0]!.ctx.traceId.toString(), sc.traceId);
@@ -410,6 +411,24 @@ Deno.test("extract then inject: W3C (with tracestate), Jaeger, B3 single and mul
   });
 });
 
+Deno.test("W3C Level 2: a random flag that comes in goes out, on every child", async () => {
+  await withRegistered(() => {
+    const tracer = trace.getTracer("random");
+    const extracted = propagation.extract(
+      ROOT_CONTEXT,
+      { traceparent: `00-${W3C_TRACE}-${W3C_PARENT}-03` },
+      defaultTextMapGetter,
+    );
+    assert.equal(trace.getSpanContext(extracted)?.traceFlags, 0x03);
+    const span = tracer.startSpan("child", {}, extracted);
+    assert.equal(span.spanContext().traceFlags, 0x03);
+    const out: Record<string, string> = {};
+    propagation.inject(trace.setSpan(ROOT_CONTEXT, span), out, defaultTextMapSetter);
+    assert.equal(out.traceparent, `00-${W3C_TRACE}-${span.spanContext().spanId}-03`);
+    span.end();
+  });
+});
+
 Deno.test("extract: malformed headers leave the context alone and never throw", async () => {
   await withRegistered(() => {
     const warn = console.warn;
@@ -458,7 +477,7 @@ Deno.test("sampling: an unsampled parent's children do not record, are never exp
   await withRegistered((collector) => {
     const span = trace.getTracer("off").startSpan("root");
     assert.equal(span.isRecording(), false);
-    assert.equal(span.spanContext().traceFlags & TraceFlags.SAMPLED, TraceFlags.NONE);
+    assert.equal(span.spanContext().traceFlags, TraceFlags.NONE);
     span.end();
     assert.equal(collector.spans().length, 0);
   }, { sampler: parentBased(alwaysOff()) });
