@@ -19,6 +19,16 @@
  * - A malformed header never fails a request unless `onInvalidContext: "reject"` (a 400
  *   naming the header and the reason); by default the request is served untraced and a
  *   warning is printed at most once a minute.
+ * - Root sampling: the parser's `sampler` (default `parentbased_always_off`, IOx's behaviour)
+ *   decides whether a request without a context starts a trace; a trace started here (or by
+ *   the debug header) has a server span without a parent. Unsampled requests propagate their
+ *   decision with a span id of this service as the callee's parent.
+ * - The handler runs inside the server span's context frame: with `@spanwire/trace/context`
+ *   imported, `currentSpanContext()` and `currentSpanRecorder()` find it across awaits, and
+ *   `tracedFetch` uses it when given no `spanContext`. {@linkcode serverSpanOf} gives the
+ *   server span's recorder (rename, metadata, `recordException`).
+ * - W3C Trace Context Level 2: the random flag is carried in and out, and set on new traces;
+ *   a `tracestate` with repeated keys is kept, the first entry of a key winning.
  * - The server span is named after the request method unless `name` says otherwise, ends when
  *   the response body has been sent or cancelled (bytes counted as they stream, never
  *   buffered), and its status follows IOx's classification.
