@@ -571,3 +571,51 @@ Deno.test("register: refuses to replace another registration, leaving it install
     );
   });
 });
+
+Deno.test("context manager: bind runs a function in the bound context, wherever it is called", async () => {
+  await withRegistered(async () => {
+    const span = trace.getTracer("bind").startSpan("bound");
+    const bound = context.bind(
+      trace.setSpan(ROOT_CONTEXT, span),
+      (x: number) => [trace.getActiveSpan(), currentSpanContext()?.spanId.toString(), x] as const,
+    );
+    await tick();
+    const [active, current, x] = bound(7);
+    assert.equal(active, span);
+    assert.equal(current, span.spanContext().spanId);
+    assert.equal(x, 7);
+    assert.equal(trace.getActiveSpan(), undefined);
+    const emitter = { on(): void {} };
+    assert.equal(context.bind(ROOT_CONTEXT, emitter), emitter);
+    span.end();
+  });
+});
+
+Deno.test("propagator: a foreign span context (another SDK's) is injected; Headers carriers work", async () => {
+  await withRegistered(() => {
+    const foreign = trace.wrapSpanContext({
+      traceId: W3C_TRACE,
+      spanId: W3C_PARENT,
+      traceFlags: TraceFlags.SAMPLED,
+    });
+    const headers = new Headers();
+    propagation.inject(trace.setSpan(ROOT_CONTEXT, foreign), headers, {
+      set: (carrier, key, value) => carrier.set(key, value),
+    });
+    assert.equal(headers.get("traceparent"), `00-${W3C_TRACE}-${W3C_PARENT}-01`);
+    assert.equal(headers.get("uber-trace-id"), `${W3C_TRACE}:${W3C_PARENT.replace(/^0+/, "")}:0:1`);
+    const back = propagation.extract(ROOT_CONTEXT, headers, {
+      get: (carrier, key) => carrier.get(key) ?? undefined,
+      keys: (carrier) => [...carrier.keys()],
+    });
+    assert.equal(trace.getSpanContext(back)?.spanId, W3C_PARENT);
+    // A child of the foreign span is recorded in its trace.
+    const child = trace.getTracer("foreign").startSpan(
+      "child",
+      {},
+      trace.setSpan(ROOT_CONTEXT, foreign),
+    );
+    assert.equal(child.spanContext().traceId, W3C_TRACE);
+    child.end();
+  });
+});
