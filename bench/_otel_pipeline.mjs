@@ -5,9 +5,10 @@
 // to a sink in another process, measured as process CPU (process.cpuUsage(), all threads) per
 // span, contenders interleaved round by round in one run.
 //
-// A contender is { name, tracer, parents, flush }: `tracer` is an API Tracer, `parents` a list
-// of API contexts (incoming requests, extracted ahead of time by the contender's own
-// propagator), `flush()` resolves when everything recorded so far has left the process.
+// A contender is { name, tracer, parents, flush, record? }: `tracer` is an API Tracer, `parents`
+// a list of API contexts (incoming requests, extracted ahead of time by the contender's own
+// propagator), `flush()` resolves when everything recorded so far has left the process. A
+// reference row that records the same span without the API gives `record(parent, n)` instead.
 
 import { spawn } from "node:child_process";
 
@@ -30,6 +31,40 @@ export function recordStandardSpan(api, tracer, parent, n) {
   span.addEvent("cache miss", { key: "partition-42" });
   span.setStatus({ code: api.SpanStatusCode.OK });
   span.end();
+}
+
+/**
+ * The same span with spanwire's own API (a SpanRecorder), the reference row: `trace` is the
+ * `spanwire/trace` module, `parent` a spanwire SpanContext exporting to the pipeline.
+ */
+export function recordStandardSpanNative(trace, parent, n) {
+  const r = new trace.SpanRecorder(parent.child(OPERATION));
+  r.setMetadata("http.method", "GET")
+    .setMetadata("http.target", `/api/v2/query?org=26f7e5a4b7be365b&bucket=917b97a92e883afc&q=${n}`)
+    .setMetadata("http.status_code", 200)
+    .setMetadata("component", "trace_http")
+    .setMetadata("cached", true)
+    .setMetadata("ratio", 0.25)
+    .setMetadata("db.rows", 12345)
+    .setMetadata("peer.address", `127.0.0.1:${40000 + (n % 20000)}`)
+    .event("cache miss", { key: "partition-42" })
+    .ok();
+  r.finish();
+}
+
+/** `count` spanwire root contexts with random ids exporting to `collector` (native parents). */
+export function nativeParents(trace, collector, count) {
+  const out = [];
+  for (let i = 0; i < count; i++) {
+    out.push(
+      new trace.SpanContext({
+        traceId: trace.TraceId.random(),
+        spanId: trace.SpanId.random(),
+        collector,
+      }),
+    );
+  }
+  return out;
 }
 
 /** `count` incoming W3C contexts with random ids, extracted by `propagator`. */
@@ -124,8 +159,14 @@ export async function runRounds(api, contenders, { rounds = 7, spansPerRound = 2
     );
     for (const c of order) {
       const before = cpuUsage();
-      for (let i = 0; i < spansPerRound; i++, n++) {
-        recordStandardSpan(api, c.tracer, c.parents[n & (c.parents.length - 1)], n);
+      const parents = c.parents;
+      const mask = parents.length - 1;
+      if (c.record !== undefined) {
+        for (let i = 0; i < spansPerRound; i++, n++) c.record(parents[n & mask], n);
+      } else {
+        for (let i = 0; i < spansPerRound; i++, n++) {
+          recordStandardSpan(api, c.tracer, parents[n & mask], n);
+        }
       }
       await c.flush();
       const used = cpuUsage(before);

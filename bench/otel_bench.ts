@@ -19,7 +19,15 @@ import { BatchSpanProcessor, TracerProvider } from "@opentelemetry/sdk-trace";
 import { cpuUsage } from "node:process";
 import { tracingFromEnv } from "../exporters/tracing_from_env.ts";
 import { SpanwirePropagator, SpanwireTracerProvider } from "../otel/mod.ts";
-import { incomingContexts, report, runRounds, startSinks } from "./_otel_pipeline.mjs";
+import {
+  incomingContexts,
+  nativeParents,
+  recordStandardSpanNative,
+  report,
+  runRounds,
+  startSinks,
+} from "./_otel_pipeline.mjs";
+import * as spanwireTrace from "../trace/mod.ts";
 
 function arg(name: string, fallback: number): number {
   const i = Deno.args.indexOf(name);
@@ -39,6 +47,10 @@ if (import.meta.main) {
     TRACES_JAEGER_MAX_MSGS_PER_SECOND: "100000",
   })!;
   const spanwire = new SpanwireTracerProvider({ collector: tracing.collector });
+  const noScope = new SpanwireTracerProvider({
+    collector: tracing.collector,
+    recordScope: false,
+  });
 
   const sdk = new TracerProvider({
     spanProcessors: [
@@ -58,6 +70,18 @@ if (import.meta.main) {
       name: "OpenTelemetry API -> spanwire (Jaeger compact UDP)",
       tracer: spanwire.getTracer("bench"),
       parents: incomingContexts(api, new SpanwirePropagator(), 1024),
+      flush: () => tracing.collector.drain(),
+    },
+    {
+      name: "OpenTelemetry API -> spanwire, recordScope: false",
+      tracer: noScope.getTracer("bench"),
+      parents: incomingContexts(api, new SpanwirePropagator(), 1024),
+      flush: () => tracing.collector.drain(),
+    },
+    {
+      name: "spanwire's own API (SpanRecorder), same pipeline: reference",
+      parents: nativeParents(spanwireTrace, tracing.collector, 1024),
+      record: (parent: unknown, n: number) => recordStandardSpanNative(spanwireTrace, parent, n),
       flush: () => tracing.collector.drain(),
     },
     {

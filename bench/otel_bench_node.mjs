@@ -16,7 +16,14 @@
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { incomingContexts, report, runRounds, startSinks } from "./_otel_pipeline.mjs";
+import {
+  incomingContexts,
+  nativeParents,
+  recordStandardSpanNative,
+  report,
+  runRounds,
+  startSinks,
+} from "./_otel_pipeline.mjs";
 
 const require = createRequire(join(process.cwd(), "bench.js"));
 const load = (specifier) => import(pathToFileURL(require.resolve(specifier)).href);
@@ -27,6 +34,7 @@ const { OTLPTraceExporter } = await load("@opentelemetry/exporter-trace-otlp-pro
 const { BatchSpanProcessor, TracerProvider } = await load("@opentelemetry/sdk-trace");
 const { SpanwirePropagator, SpanwireTracerProvider } = await load("spanwire/otel");
 const { tracingFromEnv } = await load("spanwire/exporters");
+const spanwireTrace = await load("spanwire/trace");
 
 const arg = (name, fallback) => {
   const i = process.argv.indexOf(name);
@@ -44,6 +52,7 @@ const tracing = tracingFromEnv({
   TRACES_JAEGER_MAX_MSGS_PER_SECOND: "100000",
 });
 const spanwire = new SpanwireTracerProvider({ collector: tracing.collector });
+const noScope = new SpanwireTracerProvider({ collector: tracing.collector, recordScope: false });
 const sdk = new TracerProvider({
   spanProcessors: [
     new BatchSpanProcessor({
@@ -63,6 +72,18 @@ const results = await runRounds(api, [
     name: "OpenTelemetry API -> spanwire (Jaeger compact UDP)",
     tracer: spanwire.getTracer("bench"),
     parents: incomingContexts(api, new SpanwirePropagator(), 1024),
+    flush: () => tracing.collector.drain(),
+  },
+  {
+    name: "OpenTelemetry API -> spanwire, recordScope: false",
+    tracer: noScope.getTracer("bench"),
+    parents: incomingContexts(api, new SpanwirePropagator(), 1024),
+    flush: () => tracing.collector.drain(),
+  },
+  {
+    name: "spanwire's own API (SpanRecorder), same pipeline: reference",
+    parents: nativeParents(spanwireTrace, tracing.collector, 1024),
+    record: (parent, n) => recordStandardSpanNative(spanwireTrace, parent, n),
     flush: () => tracing.collector.drain(),
   },
   {
