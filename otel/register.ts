@@ -7,6 +7,7 @@
 import { context, propagation, trace } from "@opentelemetry/api";
 // Installs the AsyncLocalStorage context storage (Deno, Node, Bun) when first imported.
 import "../context/mod.ts";
+import { contextStorage } from "../trace/context_storage.ts";
 import { SpanwireContextManager } from "./context_manager.ts";
 import { SpanwirePropagator, type SpanwirePropagatorOptions } from "./propagator.ts";
 import { SpanwireTracerProvider, type SpanwireTracerProviderOptions } from "./tracer_provider.ts";
@@ -101,6 +102,13 @@ export function register(options: RegisterOptions): Registration {
   const propagator = options.propagator === false
     ? undefined
     : new SpanwirePropagator(options.propagator);
+  if (contextStorage().name === "synchronous") {
+    // Only if a bundler dropped the import above (the package says it has no side effects).
+    console.warn(
+      "spanwire: register(): no asynchronous context storage is installed, so the active span " +
+        'is lost at the first await; import "@spanwire/trace/context" (spanwire/context) first',
+    );
+  }
   const installed: (() => void)[] = [];
   const unregister = (): void => {
     for (const disable of installed.splice(0)) disable();
