@@ -47,9 +47,9 @@ if (import.meta.main) {
     TRACES_JAEGER_MAX_MSGS_PER_SECOND: "100000",
   })!;
   const spanwire = new SpanwireTracerProvider({ collector: tracing.collector });
-  const noScope = new SpanwireTracerProvider({
+  const withScope = new SpanwireTracerProvider({
     collector: tracing.collector,
-    recordScope: false,
+    recordScope: true,
   });
 
   const sdk = new TracerProvider({
@@ -73,8 +73,8 @@ if (import.meta.main) {
       flush: () => tracing.collector.drain(),
     },
     {
-      name: "OpenTelemetry API -> spanwire, recordScope: false",
-      tracer: noScope.getTracer("bench"),
+      name: "OpenTelemetry API -> spanwire, recordScope: true",
+      tracer: withScope.getTracer("bench"),
       parents: incomingContexts(api, new SpanwirePropagator(), 1024),
       flush: () => tracing.collector.drain(),
     },

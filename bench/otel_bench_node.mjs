@@ -52,7 +52,7 @@ const tracing = tracingFromEnv({
   TRACES_JAEGER_MAX_MSGS_PER_SECOND: "100000",
 });
 const spanwire = new SpanwireTracerProvider({ collector: tracing.collector });
-const noScope = new SpanwireTracerProvider({ collector: tracing.collector, recordScope: false });
+const withScope = new SpanwireTracerProvider({ collector: tracing.collector, recordScope: true });
 const sdk = new TracerProvider({
   spanProcessors: [
     new BatchSpanProcessor({
@@ -75,8 +75,8 @@ const results = await runRounds(api, [
     flush: () => tracing.collector.drain(),
   },
   {
-    name: "OpenTelemetry API -> spanwire, recordScope: false",
-    tracer: noScope.getTracer("bench"),
+    name: "OpenTelemetry API -> spanwire, recordScope: true",
+    tracer: withScope.getTracer("bench"),
     parents: incomingContexts(api, new SpanwirePropagator(), 1024),
     flush: () => tracing.collector.drain(),
   },

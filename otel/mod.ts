@@ -38,7 +38,7 @@
  * | `setStatus` OK / ERROR (message) / UNSET | `status` `"ok"` / `"error"` with `statusMessage` / unchanged; OK is final, ERROR may be set again or turned OK (the API's rules, not the model's "first wins") |
  * | `updateName` | `name` |
  * | `startTime`, `end(time)`: `TimeInput` | `start`, `end` in microseconds since the epoch: `HrTime` `[s, ns]` (nanoseconds past the microsecond kept as a fraction), `Date`, epoch milliseconds, or `performance.now()` milliseconds (a number not past `performance.now()`, the SDK's rule); anything else is now; an end before the start is the start |
- * | tracer name and version (instrumentation scope) | `metadata` `otel.scope.name`, `otel.scope.version` (off with `recordScope: false`); the schema URL is not kept |
+ * | tracer name and version (instrumentation scope) | not recorded by default (the model has no scope); with `recordScope: true`, the `metadata` `otel.scope.name`, `otel.scope.version`, as OpenTelemetry specifies for Jaeger; the schema URL is never kept |
  * | dropped counts | `metadata` `otel.dropped_attributes_count`, `otel.dropped_links_count`, `otel.dropped_link_attributes_count`, set at `end()` only when not zero (nothing else is ever dropped: the model has no limits) |
  * | resource (service name, ...) | the exporter's process (`serviceName`, tags), as for every spanwire span |
  * | `end()` | exports the span to the provider's collector, once; a second `end()` is ignored with a rate-limited warning |

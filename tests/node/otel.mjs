@@ -44,7 +44,7 @@ test("instrumentation-http over spanwire: client -> server -> client -> server i
     TRACES_EXPORTER_JAEGER_AGENT_PORT: String(agent.port),
     TRACES_EXPORTER_JAEGER_SERVICE_NAME: "otel-node",
   });
-  const registration = register({ collector: tracing.collector });
+  const registration = register({ collector: tracing.collector, recordScope: true });
   const instrumentation = new HttpInstrumentation();
   instrumentation.setTracerProvider(api.trace.getTracerProvider());
   instrumentation.enable();

@@ -31,7 +31,7 @@ const tick = (ms = 1): Promise<void> => new Promise((resolve) => setTimeout(reso
 /** Registers spanwire with a fresh collector around `fn`, and takes it back after. */
 async function withRegistered(
   fn: (collector: RingBufferTraceCollector, registration: Registration) => Promise<void> | void,
-  options: { sampler?: Sampler } = {},
+  options: { sampler?: Sampler; recordScope?: boolean } = {},
 ): Promise<void> {
   const collector = new RingBufferTraceCollector(1000);
   const registration = register({ collector, ...options });
@@ -164,7 +164,7 @@ Deno.test("attributes: scalars as they are, arrays and maps as JSON, bad values 
     assert.equal(m.get("otel.dropped_attributes_count"), 4);
     assert.equal(m.get("otel.scope.name"), "attrs");
     assert.equal(m.get("otel.scope.version"), "1.2.3");
-  });
+  }, { recordScope: true });
 });
 
 Deno.test("events, exceptions and times: TimeInput forms, exception conventions", async () => {
@@ -263,6 +263,13 @@ Deno.test("status: OK is final, ERROR keeps the last message, UNSET changes noth
     assert.equal(byName(collector, "ok then error").status, "ok");
     assert.equal(byName(collector, "ok then error").statusMessage, undefined);
     assert.equal(byName(collector, "error then ok 2").status, "ok");
+  });
+});
+
+Deno.test("scope: not recorded unless recordScope", async () => {
+  await withRegistered((collector) => {
+    trace.getTracer("quiet", "1.0.0").startSpan("s").end();
+    assert.equal(collector.spans()[0]!.metadata.size, 0);
   });
 });
 
