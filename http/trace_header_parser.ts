@@ -7,6 +7,7 @@
 
 import type { TraceCollector } from "../trace/collector.ts";
 import { SpanId, TraceId } from "../trace/ids.ts";
+import { RateLimitedWarning } from "../trace/_warning.ts";
 import { DEFAULT_SAMPLER, type Sampler } from "../trace/sampler.ts";
 import { SpanContext } from "../trace/span_context.ts";
 import { parseB3Multi, parseB3Single } from "./_b3.ts";
@@ -135,6 +136,7 @@ export interface ExtractedTraceContext {
 export const JAEGER_DEBUG_ID_KEY = "jaeger-debug-id";
 
 const MAX_DEBUG_ID_CHARS = 256;
+const samplerFailure = new RateLimitedWarning();
 
 function present(value: string | undefined): string | undefined {
   if (value === undefined) return undefined;
@@ -348,11 +350,10 @@ export class TraceHeaderParser {
    * ```
    */
   startTrace(collector?: TraceCollector): ExtractedTraceContext | undefined {
-    const sampler = this.sampler;
-    if (!sampler.startsTraces) return undefined;
+    if (!this.sampler.startsTraces) return undefined;
     const traceId = TraceId.random();
     return {
-      context: rootContext(traceId, sampler.shouldSample(traceId, undefined), collector),
+      context: rootContext(traceId, this.#decide(traceId, undefined), collector),
       format: "sampler",
       started: true,
     };
@@ -363,19 +364,14 @@ export class TraceHeaderParser {
     collector: TraceCollector | undefined,
     format: TraceContextFormat,
   ): ExtractedTraceContext {
-    const sampler = this.sampler;
     const traceId = fields.traceId;
     if (traceId === undefined || fields.spanId === undefined) {
       // A sampling decision alone (`b3: 0`, `X-B3-Sampled: 1`): a new root carrying it.
       const id = TraceId.random();
-      const sampled = sampler === DEFAULT_SAMPLER
-        ? fields.sampled
-        : sampler.shouldSample(id, fields.sampled);
+      const sampled = this.#decide(id, fields.sampled);
       return { context: rootContext(id, sampled, collector), format, started: true };
     }
-    const sampled = sampler === DEFAULT_SAMPLER
-      ? fields.sampled
-      : sampler.shouldSample(traceId, fields.sampled);
+    const sampled = this.#decide(traceId, fields.sampled);
     const context = new SpanContext({
       traceId,
       spanId: fields.spanId,
@@ -386,6 +382,25 @@ export class TraceHeaderParser {
       randomTraceId: fields.randomTraceId,
     });
     return { context, format, started: false };
+  }
+
+  /**
+   * The sampler's decision; a sampler that throws never fails the request: the caller's
+   * decision stands (none: not sampled), with a rate-limited warning.
+   */
+  #decide(traceId: TraceId, parentSampled: boolean | undefined): boolean {
+    const sampler = this.sampler;
+    if (sampler === DEFAULT_SAMPLER) return parentSampled ?? false;
+    try {
+      return sampler.shouldSample(traceId, parentSampled) === true;
+    } catch (error) {
+      samplerFailure.warn(
+        `spanwire: the sampler ${sampler.description} threw (${
+          error instanceof Error ? error.message : String(error)
+        }); following the caller's decision`,
+      );
+      return parentSampled ?? false;
+    }
   }
 
   #read(format: TraceContextFormat, get: HeaderGetter): ContextFields | undefined {

@@ -127,7 +127,7 @@ function withoutQuery(url: string): string {
  * const [span] = collector.spans();
  * assert.equal(span?.metadata.get("http.url"), "http://example.test/items");
  * assert.equal(span?.metadata.get("http.status_code"), 201);
- * assert.equal(seen, `00-${parent.traceId}-${span?.ctx.spanId}-01`);
+ * assert.equal(seen, `00-${parent.traceId}-${span?.ctx.spanId}-03`); // sampled, random trace id
  * ```
  */
 export function tracedFetch(options: TracedFetchOptions = {}): TracedFetch {

@@ -162,3 +162,27 @@ Deno.test("tracingFromEnv gives its parser the sampler of OTEL_TRACES_SAMPLER", 
     RangeError,
   );
 });
+
+Deno.test("a sampler that throws never fails the request: the caller's decision stands", async () => {
+  const { TraceHeaderParser } = await import("../../http/trace_header_parser.ts");
+  const warn = console.warn;
+  const warnings: string[] = [];
+  console.warn = (message: string) => warnings.push(message);
+  try {
+    const parser = new TraceHeaderParser({
+      sampler: {
+        description: "broken",
+        startsTraces: true,
+        shouldSample: () => {
+          throw new Error("boom");
+        },
+      },
+    });
+    assert.equal(parser.extract({})?.context.sampled, false);
+    const tp = "00-12345678901234567890123456789012-1234567890123456-01";
+    assert.equal(parser.extract({ traceparent: tp })?.context.sampled, true);
+  } finally {
+    console.warn = warn;
+  }
+  assert.ok(warnings.length <= 1 && /broken threw \(boom\)/.test(warnings.join("")));
+});
