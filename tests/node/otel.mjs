@@ -36,21 +36,20 @@ const get = (http, url, headers = {}) =>
     }).on("error", reject);
   });
 
-test("instrumentation-http over spanwire: client -> server -> client -> server in one trace at the agent", async () => {
-  const agent = await MockJaegerAgent.start();
-  const tracing = tracingFromEnv({
-    TRACES_EXPORTER: "jaeger",
-    TRACES_EXPORTER_JAEGER_AGENT_HOST: "127.0.0.1",
-    TRACES_EXPORTER_JAEGER_AGENT_PORT: String(agent.port),
-    TRACES_EXPORTER_JAEGER_SERVICE_NAME: "otel-node",
-  });
-  const registration = register({ collector: tracing.collector, recordScope: true });
-  const instrumentation = new HttpInstrumentation();
-  instrumentation.setTracerProvider(api.trace.getTracerProvider());
-  instrumentation.enable();
-  // Required after the instrumentation is enabled, so that it is patched (as in a real app,
-  // where the instrumentation is set up before the application's modules load).
-  const http = require("http");
+// One instrumentation for the file, enabled before `http` is required (as in a real app, where
+// the instrumentation is set up before the application's modules load), so that it is patched.
+const instrumentation = new HttpInstrumentation();
+instrumentation.enable();
+const http = require("http");
+
+/**
+ * With spanwire registered over `collector`: a root span made with the API, around a client call
+ * to a front server, whose handler (after an await) calls an upstream server. Returns the root's
+ * ids and what the front handler saw as the active span in both APIs.
+ */
+async function tracedCalls(collector) {
+  const registration = register({ collector, recordScope: true });
+  instrumentation.setTracerProvider(registration.provider);
   const seenInFront = {};
   const upstream = http.createServer((req, res) => {
     res.end(`upstream saw ${req.headers.traceparent}`);
@@ -67,38 +66,62 @@ test("instrumentation-http over spanwire: client -> server -> client -> server i
   const frontPort = await listen(front);
   try {
     const tracer = api.trace.getTracer("node-test");
-    const rootIds = await tracer.startActiveSpan("client-root", async (root) => {
+    const root = await tracer.startActiveSpan("client-root", async (span) => {
       const body = await get(http, `http://127.0.0.1:${frontPort}/front`);
       assert.match(body, /^front: upstream saw 00-[0-9a-f]{32}-[0-9a-f]{16}-01$/);
-      root.end();
-      return root.spanContext();
+      span.end();
+      return span.spanContext();
     });
+    return { root, seenInFront };
+  } finally {
+    registration.unregister();
+    await new Promise((resolve) => front.close(resolve));
+    await new Promise((resolve) => upstream.close(resolve));
+  }
+}
+
+/** Orders five spans {id, parent} from the root down, checking each has exactly one child. */
+function chainFrom(spans, rootId, idOf, parentOf) {
+  assert.equal(spans.length, 5);
+  const byParent = new Map(spans.map((s) => [parentOf(s), s]));
+  const chain = [spans.find((s) => idOf(s) === rootId)];
+  assert.ok(chain[0], "the root span arrived");
+  while (chain.length < 5) {
+    const next = byParent.get(idOf(chain.at(-1)));
+    assert.ok(next, `a child of span ${chain.length}`);
+    chain.push(next);
+  }
+  return chain;
+}
+
+const SCOPES = [
+  "node-test",
+  "@opentelemetry/instrumentation-http",
+  "@opentelemetry/instrumentation-http",
+  "@opentelemetry/instrumentation-http",
+  "@opentelemetry/instrumentation-http",
+];
+
+test("instrumentation-http over spanwire: client -> server -> client -> server in one trace at a MockJaegerAgent", async () => {
+  const agent = await MockJaegerAgent.start();
+  try {
+    const tracing = tracingFromEnv({
+      TRACES_EXPORTER: "jaeger",
+      TRACES_EXPORTER_JAEGER_AGENT_HOST: "127.0.0.1",
+      TRACES_EXPORTER_JAEGER_AGENT_PORT: String(agent.port),
+      TRACES_EXPORTER_JAEGER_SERVICE_NAME: "otel-node",
+    });
+    const { root, seenInFront } = await tracedCalls(tracing.collector);
     await tracing.shutdown();
     const spans = await agent.waitForSpans(5);
     assert.equal(agent.malformed, 0);
-    assert.equal(spans.length, 5);
     for (const span of spans) {
-      assert.equal(hex(span.traceIdHigh) + hex(span.traceIdLow), rootIds.traceId, "one trace");
+      assert.equal(hex(span.traceIdHigh) + hex(span.traceIdLow), root.traceId, "one trace");
     }
-    // Follow the chain from the root: each span has exactly one child.
-    const byParent = new Map(spans.map((s) => [hex(s.parentSpanId), s]));
-    const chain = [spans.find((s) => hex(s.spanId) === rootIds.spanId)];
-    assert.ok(chain[0], "the root span arrived");
+    const chain = chainFrom(spans, root.spanId, (s) => hex(s.spanId), (s) => hex(s.parentSpanId));
     assert.equal(chain[0].parentSpanId, 0n);
-    while (chain.length < 5) {
-      const next = byParent.get(hex(chain.at(-1).spanId));
-      assert.ok(next, `a child of ${chain.at(-1).operationName}`);
-      chain.push(next);
-    }
     const tags = (s) => Object.fromEntries((s.tags ?? []).map((t) => [t.key, t]));
-    const scopes = chain.map((s) => tags(s)["otel.scope.name"]?.vStr);
-    assert.deepEqual(scopes, [
-      "node-test",
-      "@opentelemetry/instrumentation-http",
-      "@opentelemetry/instrumentation-http",
-      "@opentelemetry/instrumentation-http",
-      "@opentelemetry/instrumentation-http",
-    ]);
+    assert.deepEqual(chain.map((s) => tags(s)["otel.scope.name"]?.vStr), SCOPES);
     // The front server's handler ran inside its server span (chain[2]), in both APIs.
     assert.equal(seenInFront.otel, hex(chain[2].spanId));
     assert.equal(seenInFront.spanwire, hex(chain[2].spanId));
@@ -110,10 +133,6 @@ test("instrumentation-http over spanwire: client -> server -> client -> server i
     }
     assert.equal(agent.batches[0].process.serviceName, "otel-node");
   } finally {
-    instrumentation.disable();
-    registration.unregister();
-    await new Promise((resolve) => front.close(resolve));
-    await new Promise((resolve) => upstream.close(resolve));
     await agent.close();
   }
 });
