@@ -13,7 +13,7 @@
 
 /**
  * Makes finished standard spans (design notes) with spanwire's API: the JavaScript twin of
- * bench/standard_span.ts, for the Node runner.
+ * tests/_standard_span.ts, for the Node runner.
  */
 export function makeStandardSpans(api, count, startMicros = 1_764_000_000_000_000) {
   const { SpanContext, SpanId, TraceId, float } = api;

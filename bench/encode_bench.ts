@@ -18,7 +18,7 @@ import { spanToJaeger } from "../exporters/jaeger/span_to_jaeger.ts";
 import { jsSpanEncoder } from "../exporters/jaeger/js_span_encoder.ts";
 import { writeSpans } from "../exporters/jaeger/_span_writer.ts";
 import { wasmSpanEncoder } from "../wasm/mod.ts";
-import { makeStandardSpans } from "./standard_span.ts";
+import { makeStandardSpans } from "../tests/_standard_span.ts";
 import {
   apacheThriftEncoder,
   assertSamePackets,

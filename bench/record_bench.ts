@@ -16,7 +16,7 @@ import {
   standardParent,
   standardPeer,
   standardTarget,
-} from "./standard_span.ts";
+} from "../tests/_standard_span.ts";
 import { float } from "../trace/mod.ts";
 
 // Incoming contexts (one per request), made ahead of time for both libraries alike.

@@ -14,6 +14,7 @@ import type { Span } from "../trace/span.ts";
 import { RateLimitedWarning } from "../trace/_warning.ts";
 import { FifoQueue } from "./_span_queue.ts";
 import { setUnrefTimeout } from "./_timers.ts";
+import { messageOf } from "../trace/_text.ts";
 
 /**
  * A packet made by a {@linkcode SpanPacker}: its bytes and the number of spans it carries.
@@ -501,7 +502,7 @@ export class AsyncExporter implements TraceCollector {
           this.#packerFailures += spans.length;
           this.#sendWarning.warn(
             `spanwire: the span packer failed on ${spans.length} span(s), dropped and counted: ${
-              e instanceof Error ? e.message : String(e)
+              messageOf(e)
             }`,
           );
         }

@@ -6,7 +6,8 @@
  */
 
 import { TraceHeaderParser } from "../http/trace_header_parser.ts";
-import { samplerFromEnv } from "../trace/sampler.ts";
+import { type Sampler, samplerFromEnv } from "../trace/sampler.ts";
+import { EnvReader, type EnvSource, hostName, integer, nonEmpty, shown, tagList } from "./_env.ts";
 import { AsyncExporter } from "./async_exporter.ts";
 import { osHostname } from "./_hostname.ts";
 import { type BackendName, resolveBackend } from "./jaeger/backends.ts";
@@ -14,19 +15,7 @@ import { BatchEncoder, MAX_PACKET_SIZE, MIN_PACKET_SIZE } from "./jaeger/batch_e
 import { JaegerAgentExporter } from "./jaeger/agent_exporter.ts";
 import type { SpanEncoderBackend } from "./jaeger/span_encoder_backend.ts";
 
-/**
- * Environment variables: a plain record (`process.env`) or anything with `get` (`Deno.env`).
- *
- * @example
- * ```ts
- * import type { EnvSource } from "@spanwire/trace/exporters";
- *
- * const env: EnvSource = { TRACES_EXPORTER: "jaeger" };
- * ```
- */
-export type EnvSource =
-  | Readonly<Record<string, string | undefined>>
-  | { get(key: string): string | undefined };
+export type { EnvSource } from "./_env.ts";
 
 /**
  * The configuration read from the environment, with IOx's defaults filled in.
@@ -72,7 +61,10 @@ export interface TracingConfig {
 export interface Tracing {
   /** The collector to give span contexts (an {@linkcode AsyncExporter}). */
   collector: AsyncExporter;
-  /** Reads incoming trace context with the configured header names. */
+  /**
+   * Reads incoming trace context with the configured header names; sampled contexts it makes
+   * record into {@linkcode Tracing.collector} unless `parse` is given another collector.
+   */
   parser: TraceHeaderParser;
   /** Drains the collector (sending what is queued) and closes the UDP socket. */
   shutdown: () => Promise<void>;
@@ -93,67 +85,13 @@ export interface Tracing {
  * ```
  */
 export interface TracingFromEnvOptions {
-  /** The span encoder backend (default `"js"`). */
+  /**
+   * The span encoder backend (default: the one measured faster on the runtime, `"wasm"` on
+   * Node and `"js"` under Deno and elsewhere; see `defaultBackendName`).
+   */
   backend?: BackendName | SpanEncoderBackend | undefined;
   /** Where warnings go (default `console.warn`). */
   warn?: ((message: string) => void) | undefined;
-}
-
-function reader(env: EnvSource): (key: string) => string | undefined {
-  if (typeof (env as { get?: unknown }).get === "function") {
-    const source = env as { get(key: string): string | undefined };
-    return (key) => source.get(key);
-  }
-  const record = env as Readonly<Record<string, string | undefined>>;
-  return (key) => (Object.hasOwn(record, key) ? record[key] : undefined);
-}
-
-function shown(value: string): string {
-  return JSON.stringify(value.length > 100 ? `${value.slice(0, 100)}...` : value);
-}
-
-function integer(
-  name: string,
-  value: string | undefined,
-  fallback: number,
-  min: number,
-  max: number,
-): number {
-  if (value === undefined || value.trim() === "") return fallback;
-  const text = value.trim();
-  if (!/^[0-9]+$/.test(text)) {
-    throw new SyntaxError(`Cannot parse ${name}: ${shown(value)} is not a whole number`);
-  }
-  const n = Number(text);
-  if (!Number.isSafeInteger(n) || n < min || n > max) {
-    throw new RangeError(`Cannot use ${name}: ${shown(value)} is not from ${min} to ${max}`);
-  }
-  return n;
-}
-
-function parseTags(value: string | undefined): Record<string, string> {
-  const tags: Record<string, string> = {};
-  if (value === undefined || value.trim() === "") return tags;
-  for (const pair of value.split(",")) {
-    // IOx's rule: exactly one `=`, a non-empty key and a non-empty value.
-    const parts = pair.split("=");
-    if (parts.length !== 2 || parts[0] === "" || parts[1] === "") {
-      throw new SyntaxError(
-        `Cannot parse TRACES_EXPORTER_JAEGER_TAGS: ${shown(value)} has an invalid key=value pair ${
-          shown(pair)
-        }`,
-      );
-    }
-    tags[parts[0]!] = parts[1]!;
-  }
-  return tags;
-}
-
-function nonEmpty(name: string, value: string | undefined, fallback: string): string {
-  if (value === undefined) return fallback;
-  const text = value.trim();
-  if (text === "") throw new SyntaxError(`Cannot use ${name}: ${shown(value)} is empty`);
-  return text;
 }
 
 /**
@@ -176,14 +114,24 @@ function nonEmpty(name: string, value: string | undefined, fallback: string): st
  * | `OTEL_TRACES_SAMPLER`, `OTEL_TRACES_SAMPLER_ARG` | `parentbased_always_off` (see `samplerFromEnv`) |
  *
  * A `hostname` process tag is added unless the tags have one: from `HOSTNAME`, else the
- * operating system's host name (when the runtime allows reading it).
+ * operating system's host name (when the runtime allows reading it: Deno needs
+ * `--allow-sys=hostname`, and is never made to prompt).
+ *
+ * The agent host is a host name or an IP address (IPv6 without brackets): a URL
+ * (`udp://...`), a `host:port`, a path or whitespace is an error naming the variable. Tag keys
+ * and values are trimmed (`env=prod, region=eu` gives `region`). A variable the runtime does
+ * not let us read (Deno with a narrow `--allow-env`) counts as unset, and one warning names
+ * every such variable.
+ *
+ * The parser records sampled contexts into the collector: `tracing.parser.parse(headers)` is
+ * enough.
  *
  * @param env The environment (`Deno.env`, `process.env` or a plain record).
  * @param options The encoder backend and the warning sink.
  * @returns The collector, parser and shutdown function, or `undefined` when tracing is off.
  * @throws {RangeError} For an unknown `TRACES_EXPORTER` or a number out of range, naming the
  *   variable and its value.
- * @throws {SyntaxError} For a malformed number, tag list or empty name, likewise.
+ * @throws {SyntaxError} For a malformed number, tag list, host or empty name, likewise.
  *
  * @example
  * ```ts
@@ -207,70 +155,59 @@ export function tracingFromEnv(
   env: EnvSource,
   options: TracingFromEnvOptions = {},
 ): Tracing | undefined {
-  const get = reader(env);
-  const exporter = get("TRACES_EXPORTER");
-  const kind = exporter === undefined ? "none" : exporter.trim().toLowerCase();
-  if (kind === "" || kind === "none") return undefined;
-  if (kind !== "jaeger") {
-    throw new RangeError(
-      `Cannot use TRACES_EXPORTER: ${shown(exporter!)} is not one of "none", "jaeger"`,
-    );
+  const reader = new EnvReader(env);
+  const warn = options.warn ?? ((m: string) => console.warn(m));
+  try {
+    const exporter = reader.get("TRACES_EXPORTER");
+    const kind = exporter === undefined ? "none" : exporter.trim().toLowerCase();
+    if (kind === "" || kind === "none") return undefined;
+    if (kind !== "jaeger") {
+      throw new RangeError(
+        `Cannot use TRACES_EXPORTER: ${shown(exporter!)} is not one of "none", "jaeger"`,
+      );
+    }
+    const config = readConfig((name) => reader.get(name));
+    return build(config, options, samplerFromEnv(reader)); // OTEL_TRACES_SAMPLER(_ARG)
+  } finally {
+    reader.report(warn);
   }
-  const tags = parseTags(get("TRACES_EXPORTER_JAEGER_TAGS"));
+}
+
+const JAEGER = "TRACES_EXPORTER_JAEGER_";
+
+function readConfig(get: (name: string) => string | undefined): TracingConfig {
+  const tags = tagList(`${JAEGER}TAGS`, get(`${JAEGER}TAGS`));
   if (!Object.hasOwn(tags, "hostname")) {
     const host = get("HOSTNAME")?.trim() || osHostname();
     if (host !== undefined && host !== "") tags.hostname = host;
   }
-  const config: TracingConfig = {
-    agentHost: nonEmpty(
-      "TRACES_EXPORTER_JAEGER_AGENT_HOST",
-      get("TRACES_EXPORTER_JAEGER_AGENT_HOST"),
+  const text = (name: string, fallback: string) => nonEmpty(name, get(name), fallback);
+  const number = (name: string, fallback: number, min: number, max: number) =>
+    integer(name, get(name), fallback, min, max);
+  return {
+    agentHost: hostName(
+      `${JAEGER}AGENT_HOST`,
+      get(`${JAEGER}AGENT_HOST`),
       "0.0.0.0",
+      `${JAEGER}AGENT_PORT`,
     ),
-    agentPort: integer(
-      "TRACES_EXPORTER_JAEGER_AGENT_PORT",
-      get("TRACES_EXPORTER_JAEGER_AGENT_PORT"),
-      6831,
-      1,
-      65535,
-    ),
-    serviceName: nonEmpty(
-      "TRACES_EXPORTER_JAEGER_SERVICE_NAME",
-      get("TRACES_EXPORTER_JAEGER_SERVICE_NAME"),
-      "iox-conductor",
-    ),
-    traceContextHeaderName: nonEmpty(
-      "TRACES_EXPORTER_JAEGER_TRACE_CONTEXT_HEADER_NAME",
-      get("TRACES_EXPORTER_JAEGER_TRACE_CONTEXT_HEADER_NAME"),
-      "uber-trace-id",
-    ),
-    debugName: nonEmpty(
-      "TRACES_EXPORTER_JAEGER_DEBUG_NAME",
-      get("TRACES_EXPORTER_JAEGER_DEBUG_NAME"),
-      "jaeger-debug-id",
-    ),
+    agentPort: number(`${JAEGER}AGENT_PORT`, 6831, 1, 65535),
+    serviceName: text(`${JAEGER}SERVICE_NAME`, "iox-conductor"),
+    traceContextHeaderName: text(`${JAEGER}TRACE_CONTEXT_HEADER_NAME`, "uber-trace-id"),
+    debugName: text(`${JAEGER}DEBUG_NAME`, "jaeger-debug-id"),
     tags,
-    maxMessagesPerSecond: integer(
+    maxMessagesPerSecond: number(
       "TRACES_JAEGER_MAX_MSGS_PER_SECOND",
-      get("TRACES_JAEGER_MAX_MSGS_PER_SECOND"),
       1000,
       1,
       Number.MAX_SAFE_INTEGER,
     ),
-    maxPacketSize: integer(
-      "TRACES_EXPORTER_JAEGER_MAX_PACKET_SIZE",
-      get("TRACES_EXPORTER_JAEGER_MAX_PACKET_SIZE"),
-      65000,
-      MIN_PACKET_SIZE,
-      MAX_PACKET_SIZE,
-    ),
+    maxPacketSize: number(`${JAEGER}MAX_PACKET_SIZE`, 65000, MIN_PACKET_SIZE, MAX_PACKET_SIZE),
   };
+}
+
+function build(config: TracingConfig, options: TracingFromEnvOptions, sampler: Sampler): Tracing {
   const backend = resolveBackend(options.backend);
-  const parser = new TraceHeaderParser({
-    jaegerTraceContextHeaderName: config.traceContextHeaderName,
-    jaegerDebugName: config.debugName,
-    sampler: samplerFromEnv(env), // OTEL_TRACES_SAMPLER, OTEL_TRACES_SAMPLER_ARG
-  });
   const packer = new BatchEncoder({
     serviceName: config.serviceName,
     tags: config.tags,
@@ -288,6 +225,12 @@ export function tracingFromEnv(
     sink: agent,
     maxMessagesPerSecond: config.maxMessagesPerSecond,
     warn: options.warn,
+  });
+  const parser = new TraceHeaderParser({
+    jaegerTraceContextHeaderName: config.traceContextHeaderName,
+    jaegerDebugName: config.debugName,
+    collector,
+    sampler,
   });
   return { collector, parser, shutdown: () => collector.close(), agent, config };
 }

@@ -1,11 +1,11 @@
 // Id fields of trace context headers: the checks every format shares, with reasons that name
 // the field, then `TraceId.parse` / `SpanId.parse` from the span model.
 
+import { hexWord, isHex } from "../trace/_hex.ts";
+import { quoted } from "../trace/_text.ts";
 import { SpanId, TraceId } from "../trace/ids.ts";
 import { TraceContextError } from "./trace_context_error.ts";
 
-const HEX_ANY_CASE = /^[0-9a-fA-F]+$/;
-const HEX_LOWER = /^[0-9a-f]+$/;
 const ZERO = /^0+$/;
 
 /** How strictly an id field is read. */
@@ -16,10 +16,8 @@ export interface IdRule {
   readonly lengths?: readonly number[];
 }
 
-/** Shows a short piece of a field in a reason. */
-export function show(text: string): string {
-  return JSON.stringify(text.length > 40 ? `${text.slice(0, 40)}...` : text);
-}
+/** Shows a field (cut when long) in a reason. */
+export const show: (text: string) => string = quoted;
 
 /**
  * Why `text` is not a valid id field, or `undefined` when it is valid.
@@ -47,42 +45,11 @@ export function idProblem(
   } else if (text.length > maxDigits) {
     return `${what} has ${text.length} hex digits, more than ${maxDigits}`;
   }
-  if (!(rule.lowerCase ? HEX_LOWER : HEX_ANY_CASE).test(text)) {
+  if (!isHex(text, rule.lowerCase)) {
     return `${what} ${show(text)} is not ${rule.lowerCase ? "lower-case " : ""}hexadecimal`;
   }
   if (!zeroAllowed && ZERO.test(text)) return `${what} is zero, which is not a valid id`;
   return undefined;
-}
-
-/** True when the (already checked) field is all zeros. */
-export function isZero(text: string): boolean {
-  return ZERO.test(text);
-}
-
-// Hex digits to their values; -1 for anything else: either case, and lower case only.
-const HEX_VALUE = new Int8Array(128).fill(-1);
-const HEX_VALUE_LOWER = new Int8Array(128).fill(-1);
-for (let i = 0; i < 10; i++) HEX_VALUE[48 + i] = HEX_VALUE_LOWER[48 + i] = i;
-for (let i = 0; i < 6; i++) {
-  HEX_VALUE[97 + i] = HEX_VALUE_LOWER[97 + i] = 10 + i;
-  HEX_VALUE[65 + i] = 10 + i;
-}
-
-/**
- * The u32 value of the hex digits `text[from..to)` (at most 8), or -1 when a character is not
- * an allowed hex digit.
- */
-function hexWord(text: string, from: number, to: number, lowerCase: boolean): number {
-  // Int32 arithmetic (at most 8 digits fit), read as unsigned at the end.
-  const table = lowerCase ? HEX_VALUE_LOWER : HEX_VALUE;
-  let word = 0;
-  for (let i = from; i < to; i++) {
-    const code = text.charCodeAt(i);
-    const value = code < 128 ? table[code]! : -1;
-    if (value < 0) return -1;
-    word = (word << 4) | value;
-  }
-  return word >>> 0;
 }
 
 /**

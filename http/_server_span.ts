@@ -17,14 +17,15 @@ import type { HeaderSource } from "./_headers.ts";
 import { type Classification, classifyResponse } from "./classify.ts";
 import { TraceContextError } from "./trace_context_error.ts";
 import { JAEGER_DEBUG_ID_KEY, TraceHeaderParser } from "./trace_header_parser.ts";
+import { messageOf } from "../trace/_text.ts";
 
 /** The options both server adapters take (documented on `TraceLayerOptions`). */
 export interface ServerOptions<R> {
-  parser?: TraceHeaderParser;
-  collector?: TraceCollector;
-  name?: string | ((request: R) => string);
-  onInvalidContext?: "ignore" | "reject";
-  warn?: (message: string) => void;
+  parser?: TraceHeaderParser | undefined;
+  collector?: TraceCollector | undefined;
+  name?: (string | ((request: R) => string)) | undefined;
+  onInvalidContext?: "ignore" | "reject" | undefined;
+  warn?: ((message: string) => void) | undefined;
 }
 
 /**
@@ -50,10 +51,6 @@ export function pathOf(url: string): string {
   const hash = url.indexOf("#", start);
   if (hash >= 0 && hash < end) end = hash;
   return url.slice(start, end) || "/";
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
 
 /** One server's tracing set-up: parser, collector, naming, and its rate-limited warning. */

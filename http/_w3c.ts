@@ -2,17 +2,12 @@
 // it, higher versions by its forward-compatibility rule) and the `tracestate` list carried
 // through.
 
+import { hexDigit } from "../trace/_hex.ts";
 import { type ContextFields, show, spanIdField, traceIdField } from "./_ids.ts";
 import { TraceContextError } from "./trace_context_error.ts";
 
 const DASH = 45;
 
-/** The value of a lower-case hex digit's code, or -1 (also for NaN, past the end). */
-function lowerHexDigit(code: number): number {
-  if (code >= 48 && code <= 57) return code - 48;
-  if (code >= 97 && code <= 102) return code - 87;
-  return -1;
-}
 const TRACE_ID_RULE = { lowerCase: true, lengths: [32] } as const;
 const PARENT_ID_RULE = { lowerCase: true, lengths: [16] } as const;
 
@@ -32,7 +27,7 @@ const PARENT_ID_RULE = { lowerCase: true, lengths: [16] } as const;
 export function parseTraceparent(value: string, header: string): ContextFields {
   const version = value.slice(0, 2);
   if (
-    lowerHexDigit(value.charCodeAt(0)) < 0 || lowerHexDigit(value.charCodeAt(1)) < 0 ||
+    hexDigit(value.charCodeAt(0), true) < 0 || hexDigit(value.charCodeAt(1), true) < 0 ||
     value.charCodeAt(2) !== DASH
   ) {
     throw new TraceContextError(
@@ -75,8 +70,8 @@ export function parseTraceparent(value: string, header: string): ContextFields {
   }
   const traceId = traceIdField(value, TRACE_ID_RULE, header, value, "trace id", 3, 35);
   const spanId = spanIdField(value, PARENT_ID_RULE, header, value, "parent id", 36, 52);
-  const high = lowerHexDigit(value.charCodeAt(53));
-  const low = lowerHexDigit(value.charCodeAt(54));
+  const high = hexDigit(value.charCodeAt(53), true);
+  const low = hexDigit(value.charCodeAt(54), true);
   if (high < 0 || low < 0) {
     throw new TraceContextError(
       header,

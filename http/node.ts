@@ -37,6 +37,7 @@ import {
 } from "./_server_span.ts";
 import { TraceContextError } from "./trace_context_error.ts";
 import type { TraceLayerOptions } from "./trace_layer.ts";
+import { messageOf } from "../trace/_text.ts";
 
 export { serverSpanOf, spanContextOf, type TraceLayerOptions } from "./trace_layer.ts";
 
@@ -72,10 +73,6 @@ function sizeOf(chunk: unknown, encoding: unknown): number {
 
 const methodOf = (req: IncomingMessage): string => req.method ?? "GET";
 const urlOf = (req: IncomingMessage): string => req.url ?? "/";
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
 
 /**
  * Wraps a `node:http` request listener with the behaviour of `traceLayer`: the incoming

@@ -131,7 +131,7 @@ export const DEFAULT_INJECT_FORMATS: readonly TraceContextFormat[] = Object.free
  */
 export interface InjectOptions {
   /** The Jaeger header's name (default `uber-trace-id`). */
-  jaegerTraceContextHeaderName?: string;
+  jaegerTraceContextHeaderName?: string | undefined;
 }
 
 /** Something headers can be set on: a Fetch `Headers`, or anything with `set(name, value)`. */

@@ -4,21 +4,7 @@
  * @module
  */
 
-/** The longest part of an offending header value kept in the error. */
-const MAX_VALUE_CHARS = 128;
-
-/**
- * Cuts a header value to at most 128 characters, marking the cut and the full length, so that
- * a 10 KB hostile header never ends up whole in a log line or a response body.
- *
- * @param value The value.
- * @returns The value, cut when longer than 128 characters.
- */
-function cut(value: string): string {
-  return value.length > MAX_VALUE_CHARS
-    ? `${value.slice(0, MAX_VALUE_CHARS)}... (${value.length} characters)`
-    : value;
-}
+import { cut } from "../trace/_text.ts";
 
 /**
  * Thrown by {@linkcode TraceHeaderParser.parse} when a trace context header is present but

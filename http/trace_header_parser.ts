@@ -16,6 +16,7 @@ import type { ContextFields } from "./_ids.ts";
 import { parseJaegerTraceContext } from "./_jaeger_header.ts";
 import { normalizeTraceState, parseTraceparent } from "./_w3c.ts";
 import { TraceContextError } from "./trace_context_error.ts";
+import { messageOf } from "../trace/_text.ts";
 
 export type { HeaderSource, NodeHeaders } from "./_headers.ts";
 
@@ -74,17 +75,22 @@ export const ALL_TRACE_CONTEXT_FORMATS: readonly TraceContextFormat[] = Object.f
  */
 export interface TraceHeaderParserOptions {
   /** The Jaeger trace context header (default `uber-trace-id`, as IOx's configuration). */
-  jaegerTraceContextHeaderName?: string;
+  jaegerTraceContextHeaderName?: string | undefined;
   /**
    * The Jaeger debug header (default `jaeger-debug-id`); `null` disables it. When present
    * (non-empty) and no other context is, a new sampled root trace starts.
    */
-  jaegerDebugName?: string | null;
+  jaegerDebugName?: string | null | undefined;
   /**
    * The formats read, in order of precedence: the first format whose header is present
    * decides (default {@linkcode ALL_TRACE_CONTEXT_FORMATS}).
    */
-  formats?: readonly TraceContextFormat[];
+  formats?: readonly TraceContextFormat[] | undefined;
+  /**
+   * Where spans of sampled contexts go when `parse` or `extract` is given no collector
+   * (`tracingFromEnv` sets its own collector here).
+   */
+  collector?: TraceCollector | undefined;
   /**
    * Decides whether traces are recorded (default `parentBased(alwaysOff())`, IOx's
    * behaviour: the caller's decision is followed and no trace starts without one, except by
@@ -93,7 +99,7 @@ export interface TraceHeaderParserOptions {
    * context gets a new root context, sampled or not as the sampler says, and the decision
    * propagates. Samplers that are not parent-based also override the caller's decision.
    */
-  sampler?: Sampler;
+  sampler?: Sampler | undefined;
 }
 
 /**
@@ -178,7 +184,8 @@ function present(value: string | undefined): string | undefined {
  *
  * Unsampled contexts are returned (with `sampled` false) so that the decision propagates to
  * outgoing requests; they carry no collector, so nothing made from them is ever exported.
- * Sampled contexts carry the collector given to `parse`.
+ * Sampled contexts carry the collector given to `parse`, else the parser's own (option
+ * `collector`).
  *
  * @example Parse each format
  * ```ts
@@ -214,6 +221,8 @@ export class TraceHeaderParser {
   readonly jaegerDebugName: string | undefined;
   /** The formats read, in order of precedence. */
   readonly formats: readonly TraceContextFormat[];
+  /** The collector of sampled contexts when `parse` or `extract` is given none. */
+  readonly collector: TraceCollector | undefined;
   /** The sampler (see {@linkcode TraceHeaderParserOptions.sampler}). */
   readonly sampler: Sampler;
 
@@ -245,6 +254,7 @@ export class TraceHeaderParser {
     this.jaegerTraceContextHeaderName = name.trim().toLowerCase();
     this.jaegerDebugName = debug === null ? undefined : debug.trim().toLowerCase();
     this.formats = Object.freeze([...new Set(formats)]);
+    this.collector = options.collector;
     const sampler = options.sampler ?? DEFAULT_SAMPLER;
     if (
       sampler === null || typeof sampler !== "object" ||
@@ -260,7 +270,8 @@ export class TraceHeaderParser {
    *
    * @param headers A Fetch `Headers`, a `Request`, Node's `IncomingHttpHeaders` or an object
    *   with one of those in `headers` (Node's `IncomingMessage`).
-   * @param collector Where spans of a sampled context go (optional).
+   * @param collector Where spans of a sampled context go (default the parser's
+   *   {@linkcode TraceHeaderParser.collector}).
    * @returns The incoming context, or `undefined` when no context header is present.
    * @throws {TraceContextError} When the deciding header is present but malformed.
    *
@@ -273,7 +284,10 @@ export class TraceHeaderParser {
    * assert.equal(ctx?.parentSpanId?.toString(), "0000000000003434");
    * ```
    */
-  parse(headers: HeaderSource, collector?: TraceCollector): SpanContext | undefined {
+  parse(
+    headers: HeaderSource,
+    collector: TraceCollector | undefined = this.collector,
+  ): SpanContext | undefined {
     return this.extract(headers, collector)?.context;
   }
 
@@ -282,7 +296,8 @@ export class TraceHeaderParser {
    * Jaeger debug id, if the debug header started the trace.
    *
    * @param headers The request headers (see {@linkcode TraceHeaderParser.parse}).
-   * @param collector Where spans of a sampled context go (optional).
+   * @param collector Where spans of a sampled context go (default the parser's
+   *   {@linkcode TraceHeaderParser.collector}).
    * @returns What was found, or `undefined` when no context header is present.
    * @throws {TraceContextError} When the deciding header is present but malformed.
    *
@@ -296,7 +311,10 @@ export class TraceHeaderParser {
    * assert.equal(found?.context.sampled, false);
    * ```
    */
-  extract(headers: HeaderSource, collector?: TraceCollector): ExtractedTraceContext | undefined {
+  extract(
+    headers: HeaderSource,
+    collector: TraceCollector | undefined = this.collector,
+  ): ExtractedTraceContext | undefined {
     const get = headerGetter(headers);
     for (const format of this.formats) {
       let fields: ContextFields | undefined;
@@ -308,7 +326,7 @@ export class TraceHeaderParser {
         throw new TraceContextError(
           format === "jaeger" ? this.jaegerTraceContextHeaderName : format,
           "",
-          `unexpected failure: ${error instanceof Error ? error.message : String(error)}`,
+          `unexpected failure: ${messageOf(error)}`,
           { cause: error },
         );
       }
@@ -334,7 +352,8 @@ export class TraceHeaderParser {
    * sampler never starts traces (the default). The server layers also call it for a request
    * whose context header is malformed and ignored, which W3C says restarts the trace.
    *
-   * @param collector Where spans of a sampled trace go (optional).
+   * @param collector Where spans of a sampled trace go (default the parser's
+   *   {@linkcode TraceHeaderParser.collector}).
    * @returns The new trace's context, or `undefined`.
    *
    * @example
@@ -349,7 +368,9 @@ export class TraceHeaderParser {
    * assert.equal(started?.context.parentSpanId, undefined);
    * ```
    */
-  startTrace(collector?: TraceCollector): ExtractedTraceContext | undefined {
+  startTrace(
+    collector: TraceCollector | undefined = this.collector,
+  ): ExtractedTraceContext | undefined {
     if (!this.sampler.startsTraces) return undefined;
     const traceId = TraceId.random();
     return {
@@ -396,7 +417,7 @@ export class TraceHeaderParser {
     } catch (error) {
       samplerFailure.warn(
         `spanwire: the sampler ${sampler.description} threw (${
-          error instanceof Error ? error.message : String(error)
+          messageOf(error)
         }); following the caller's decision`,
       );
       return parentSampled ?? false;

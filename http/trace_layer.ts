@@ -48,28 +48,28 @@ import type { TraceHeaderParser } from "./trace_header_parser.ts";
  */
 export interface TraceLayerOptions<R = Request> {
   /** Reads the incoming context (default `new TraceHeaderParser()`: every format). */
-  parser?: TraceHeaderParser;
+  parser?: TraceHeaderParser | undefined;
   /**
    * Where server spans go. Without one no span is made, though incoming contexts are still
    * read and offered to the handler for propagation.
    */
-  collector?: TraceCollector;
+  collector?: TraceCollector | undefined;
   /**
    * The server span's name, or a function of the request giving it. Default: the request
    * method (`GET`), as OpenTelemetry's HTTP conventions name a server span whose route is not
    * known; pass a function for `GET /api/v2/query`-style names (mind the cardinality of names
    * made from raw paths), or a constant to name spans after the service as IOx does.
    */
-  name?: string | ((request: R) => string);
+  name?: (string | ((request: R) => string)) | undefined;
   /**
    * What to do with a request whose trace context header is malformed: `"ignore"` (default)
    * serves it untraced and warns, rate-limited to one warning a minute with a count of the
    * suppressed ones; `"reject"` answers 400 with a plain-text body naming the header and the
    * reason, without calling the handler.
    */
-  onInvalidContext?: "ignore" | "reject";
+  onInvalidContext?: "ignore" | "reject" | undefined;
   /** Where warnings go (default `console.warn`). */
-  warn?: (message: string) => void;
+  warn?: ((message: string) => void) | undefined;
 }
 
 /**

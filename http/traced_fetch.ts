@@ -12,6 +12,7 @@ import { pathOf } from "./_server_span.ts";
 import { classifyResponse } from "./classify.ts";
 import { DEFAULT_INJECT_FORMATS, injectTraceContext } from "./propagation.ts";
 import type { TraceContextFormat } from "./trace_header_parser.ts";
+import { messageOf } from "../trace/_text.ts";
 
 /**
  * `RequestInit` plus the context the call belongs to.
@@ -61,16 +62,16 @@ export type TracedFetch = (
  */
 export interface TracedFetchOptions {
   /** The underlying fetch (default the global `fetch`, looked up at call time). */
-  fetch?: (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
+  fetch?: ((input: string | URL | Request, init?: RequestInit) => Promise<Response>) | undefined;
   /** Which header formats to send (default Jaeger and W3C). */
-  formats?: readonly TraceContextFormat[];
+  formats?: readonly TraceContextFormat[] | undefined;
   /** The Jaeger header's name (default `uber-trace-id`). */
-  jaegerTraceContextHeaderName?: string;
+  jaegerTraceContextHeaderName?: string | undefined;
   /**
    * The client span's name, or a function of the method and URL (default: the method, as
    * OpenTelemetry names client spans).
    */
-  name?: string | ((method: string, url: string) => string);
+  name?: (string | ((method: string, url: string) => string)) | undefined;
 }
 
 function urlOf(input: string | URL | Request): string {
@@ -174,7 +175,7 @@ export function tracedFetch(options: TracedFetchOptions = {}): TracedFetch {
       response = await doFetch(input, { ...rest, headers });
     } catch (error) {
       if (recorder !== undefined) {
-        recorder.error(`request failed: ${error instanceof Error ? error.message : String(error)}`);
+        recorder.error(`request failed: ${messageOf(error)}`);
         recorder.finish();
       }
       throw error;

@@ -1,8 +1,8 @@
 // Builds the npm package `spanwire` from the Deno source, doing what dnt does (dnt itself lives
 // only on JSR, which this project cannot reach): the TypeScript compiler from npm emits ES modules
 // with `.d.ts` beside them into `npm/esm/` (`./x.ts` imports become `./x.js`), then a package.json
-// is written whose `exports` map has the same subpaths as deno.json, and README.md and LICENSE are
-// copied.
+// is written whose `exports` map has the same subpaths as deno.json, and LICENSE and the npm
+// README (scripts/npm_readme.md: `spanwire/...` imports, Node first) are copied.
 //
 // Usage: deno run -A scripts/build_npm.ts [--test] [--check] [--out DIR]
 //   (no flag)  build into npm/ (git-ignored)
@@ -438,7 +438,8 @@ export async function build(outDir: string): Promise<BuildResult> {
     join(outDir, "package.json"),
     JSON.stringify(packageJson, null, 2) + "\n",
   );
-  await Deno.copyFile(join(ROOT, "README.md"), join(outDir, "README.md"));
+  // npm's README speaks npm (`spanwire/...` imports, Node first); the repository's is Deno's.
+  await Deno.copyFile(join(ROOT, "scripts", "npm_readme.md"), join(outDir, "README.md"));
   await Deno.copyFile(join(ROOT, "LICENSE"), join(outDir, "LICENSE"));
 
   return {

@@ -26,6 +26,13 @@ const steps: Step[] = [
     name: "check",
     cmd: [deno, "check", ...entryPoints, "tests/", "bench/", "examples/", "scripts/"],
   },
+  // What a JSR user's `deno check` sees: Deno's default compilerOptions and lib, not ours. Bare
+  // specifiers (`@opentelemetry/api`, imported by ./otel) resolve through deno.json's `imports`,
+  // as JSR rewrites them on publish.
+  {
+    name: "check-defaults",
+    cmd: [deno, "check", "--no-config", "--import-map", "deno.json", ...entryPoints],
+  },
   // deno doc --lint over every entry point (the script excuses only the npm types of
   // @opentelemetry/api that ./otel implements, which deno doc counts as private).
   { name: "doc-lint", cmd: [deno, "run", "-A", "scripts/doc_lint.ts"] },

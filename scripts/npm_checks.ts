@@ -229,6 +229,72 @@ new spanwire.RingBufferTraceCollector("four");
 `;
 }
 
+/** The fenced `js` and `ts` examples of a README, in order. */
+export function readmeExamples(readme: string): { lang: "js" | "ts"; code: string }[] {
+  const out: { lang: "js" | "ts"; code: string }[] = [];
+  for (const m of readme.matchAll(/^```(js|ts)\n([\s\S]*?)^```$/gm)) {
+    out.push({ lang: m[1] as "js" | "ts", code: m[2]! });
+  }
+  return out;
+}
+
+/**
+ * The packed README speaks npm (no `@spanwire/trace` import), and its examples work as a user
+ * copies them: each `js` example must parse under the Node
+ * that runs the check (`node --check`: no `using` on Node 20), and all are type-checked with
+ * `strict` and `exactOptionalPropertyTypes` against the installed package.
+ */
+async function checkReadmeExamples(dir: string): Promise<void> {
+  // The README as installed from the packed tarball.
+  const readme = await Deno.readTextFile(join(dir, "node_modules", "spanwire", "README.md"));
+  assert(
+    !readme.includes("@spanwire/trace/") && !/from "@spanwire\/trace"/.test(readme),
+    "the npm README imports from @spanwire/trace (JSR); it must speak npm (spanwire/...)",
+  );
+  assert(/from "spanwire\/[a-z/]+"/.test(readme), "the npm README shows no spanwire/... import");
+  const examples = readmeExamples(readme);
+  assert(examples.length > 0, "the npm README has no js/ts example");
+  const files: string[] = [];
+  for (const [i, { lang, code }] of examples.entries()) {
+    const name = `readme_${i}.mts`;
+    files.push(name);
+    await Deno.writeTextFile(join(dir, name), code);
+    if (lang === "js") {
+      await Deno.writeTextFile(join(dir, `readme_${i}.mjs`), code);
+      await run("node", ["--check", `readme_${i}.mjs`], { cwd: dir });
+    }
+  }
+  await Deno.writeTextFile(
+    join(dir, "tsconfig.readme.json"),
+    JSON.stringify(
+      {
+        compilerOptions: {
+          target: "ES2022",
+          module: "NodeNext",
+          moduleResolution: "NodeNext",
+          lib: ["ES2022", "ESNext.Disposable"],
+          types: ["node"],
+          strict: true,
+          exactOptionalPropertyTypes: true,
+          noEmit: true,
+          skipLibCheck: false,
+        },
+        files,
+      },
+      null,
+      2,
+    ) + "\n",
+  );
+  console.log(
+    `README: ${examples.length} examples parse under node --check (js) and type-check with strict + exactOptionalPropertyTypes`,
+  );
+  await run(
+    "node",
+    [join(dir, "node_modules", "typescript", "bin", "tsc"), "-p", "tsconfig.readme.json"],
+    { cwd: dir },
+  );
+}
+
 /** 3. The consumer check, in a throwaway project that installs `tarball`. */
 export async function checkConsumer(packageDir: string, tarball: string): Promise<void> {
   console.log(`\n--- consumer: npm install spanwire (tarball) ${TYPESCRIPT} @types/node`);
@@ -275,6 +341,7 @@ export async function checkConsumer(packageDir: string, tarball: string): Promis
       cwd: dir,
     });
     console.log("types: ok");
+    await checkReadmeExamples(dir);
   } finally {
     await Deno.remove(dir, { recursive: true }).catch(() => {});
   }

@@ -2,14 +2,15 @@
  * Trace and span identifiers: a 128-bit trace id and a 64-bit span id, never zero.
  *
  * Ids are stored as unsigned 32-bit words (no BigInt), so that drawing, comparing and
- * encoding them stays cheap; the lowercase hex form is computed on first use and cached.
+ * encoding them stays cheap; the lowercase hex form is computed on each `toString()` (not
+ * cached, so that an id kept by a queued span holds no string).
  *
  * @module
  */
 
+import { hexWord, isHex } from "./_hex.ts";
 import { randomU32 } from "./_random.ts";
-
-const HEX = /^[0-9a-fA-F]+$/;
+import { quoted } from "./_text.ts";
 
 // Hex text is built as one flat string from character codes: faster than `toString(16)` and
 // `padStart` per word, and flat (a concatenation would keep a tree of string pieces alive). It is
@@ -22,38 +23,33 @@ function putWord(codes: number[], word: number, at: number): void {
   for (let j = 0; j < 8; j++) codes[at + j] = HEX_DIGIT_CODES[(word >>> (28 - 4 * j)) & 15]!;
 }
 
-function describe(input: string): string {
-  const shown = input.length > 64 ? `${input.slice(0, 64)}...` : input;
-  return JSON.stringify(shown);
-}
-
 /** Parses 1 to `maxDigits` hex digits into big-endian u32 words (zero-padded on the left). */
 function parseWords(input: string, words: number, what: string): number[] {
   const maxDigits = words * 8;
   if (typeof input !== "string" || input.length === 0) {
-    throw new SyntaxError(`Cannot parse ${what}: ${describe(String(input))} is empty`);
+    throw new SyntaxError(`Cannot parse ${what}: ${quoted(String(input))} is empty`);
   }
   if (input.length > maxDigits) {
     throw new RangeError(
       `Cannot parse ${what}: ${
-        describe(input)
+        quoted(input)
       } has ${input.length} hex digits, more than ${maxDigits}`,
     );
   }
-  if (!HEX.test(input)) {
-    throw new SyntaxError(`Cannot parse ${what}: ${describe(input)} is not hexadecimal`);
+  if (!isHex(input, false)) {
+    throw new SyntaxError(`Cannot parse ${what}: ${quoted(input)} is not hexadecimal`);
   }
   const padded = input.padStart(maxDigits, "0");
   const out: number[] = [];
   let any = 0;
   for (let i = 0; i < words; i++) {
-    const w = parseInt(padded.slice(i * 8, i * 8 + 8), 16) >>> 0;
+    const w = hexWord(padded, i * 8, i * 8 + 8, false);
     any |= w;
     out.push(w);
   }
   if (any === 0) {
     throw new RangeError(
-      `Cannot parse ${what}: ${describe(input)} is zero, which is not a valid id`,
+      `Cannot parse ${what}: ${quoted(input)} is zero, which is not a valid id`,
     );
   }
   return out;

@@ -97,7 +97,7 @@ export class LogTraceCollector implements TraceCollector {
    *
    * @param options `sink`: receives each line.
    */
-  constructor(options?: { sink?: (line: string) => void }) {
+  constructor(options?: { sink?: ((line: string) => void) | undefined }) {
     this.#sink = options?.sink ?? ((line) => console.log(line));
   }
 

@@ -8,6 +8,7 @@ import type { Clock } from "./clock.ts";
 import type { TraceCollector } from "./collector.ts";
 import { RateLimitedWarning } from "./_warning.ts";
 import { SpanContext } from "./span_context.ts";
+import { messageOf } from "./_text.ts";
 
 /**
  * A number that is always exported as a float (a Jaeger `DOUBLE` tag), even when it is whole.
@@ -145,6 +146,7 @@ export interface SpanEvent {
 
 const NO_METADATA: ReadonlyMap<string, MetadataValue> = new Map();
 const collectorFailure = new RateLimitedWarning();
+const noCollector = new RateLimitedWarning();
 
 function toMap(init: MetadataInit): ReadonlyMap<string, MetadataValue> {
   if (init instanceof Map) return new Map(init);
@@ -427,13 +429,23 @@ export class Span {
     if (this.#exported) return;
     this.#exported = true;
     const collector = this.ctx.collector;
-    if (collector === undefined) return;
+    if (collector === undefined) {
+      // A sampled span with nowhere to go is almost always a context made without a collector
+      // (`parser.parse(headers)` with no collector): say so, rate-limited, rather than lose
+      // every span silently.
+      if (this.ctx.sampled) {
+        noCollector.warn(
+          `spanwire: span "${this.name}" is sampled but its context has no collector, so it is not recorded; give the context a collector (parser.parse(headers, collector), SpanContext.root(collector))`,
+        );
+      }
+      return;
+    }
     try {
       collector.export(this);
     } catch (error) {
       collectorFailure.warn(
         `spanwire: a trace collector threw while exporting span "${this.name}"; the span is lost: ${
-          error instanceof Error ? error.message : String(error)
+          messageOf(error)
         }`,
       );
     }

@@ -142,7 +142,7 @@ export class SpanContext {
    */
   static root(
     collector?: TraceCollector,
-    options?: { sampled?: boolean; clock?: Clock },
+    options?: { sampled?: boolean | undefined; clock?: Clock | undefined },
   ): SpanContext {
     return new SpanContext({
       traceId: TraceId.random(),

@@ -95,8 +95,8 @@ export interface WasmEncoderCore {
 export function createWasmEncoderCore(x: EncoderExports): WasmEncoderCore {
   const memory = x.memory;
   const encode = x.encode;
-  let u8 = new Uint8Array(0);
-  let i32 = new Int32Array(0);
+  let u8: Uint8Array = new Uint8Array(0);
+  let i32: Int32Array = new Int32Array(0);
   /** Word index just past the usable memory (minus slack). */
   let capWords = 0;
 

@@ -64,6 +64,12 @@ function errorCode(e: unknown): string {
   return String(e);
 }
 
+function errorMessage(e: unknown): string {
+  const code = errorCode(e);
+  const message = e instanceof Error ? e.message : code;
+  return message.includes(code) ? message : `${code}: ${message}`;
+}
+
 /**
  * Sends `emitBatch` packets to a Jaeger agent over UDP: a `PacketSink` for `AsyncExporter`.
  *
@@ -107,6 +113,8 @@ export class JaegerAgentExporter {
   #socket: Socket | undefined = undefined;
   #connecting: Promise<Socket | undefined> | undefined = undefined;
   #retryAt = 0;
+  /** Why the last connect failed (a name that does not resolve...), for the failure reason. */
+  #connectError: string | undefined = undefined;
   #closed = false;
   #listeners: (() => void)[] = [];
   #stats: JaegerAgentExporterStats = { packetsSent: 0, packetsFailed: 0, bytesSent: 0, refused: 0 };
@@ -144,7 +152,9 @@ export class JaegerAgentExporter {
     } catch (e) {
       return this.#failed(errorCode(e));
     }
-    if (socket === undefined) return this.#failed("cannot reach the agent's address");
+    if (socket === undefined) {
+      return this.#failed(this.#connectError ?? "cannot reach the agent's address");
+    }
     return await new Promise<boolean>((resolve) => {
       try {
         socket.send(packet, (error: Error | null) => {
@@ -236,8 +246,20 @@ export class JaegerAgentExporter {
         // a socket that cannot be unref'd still works
       }
       try {
-        socket.connect(this.port, this.host, () => {
+        socket.connect(this.port, this.host, (error?: Error | null) => {
+          if (error) {
+            // A failed connect comes here, not as an "error" event: typically the host name
+            // does not resolve (getaddrinfo ENOTFOUND).
+            this.#connectError = `cannot resolve or connect to host ${JSON.stringify(this.host)}: ${
+              errorMessage(error)
+            }`;
+            this.#retryAt = Date.now() + this.#retryAfterMs;
+            this.#drop(socket);
+            resolve(undefined);
+            return;
+          }
           connected = true;
+          this.#connectError = undefined;
           try {
             socket.setSendBufferSize(this.#sendBufferSize);
           } catch {
@@ -262,8 +284,11 @@ export class JaegerAgentExporter {
         resolve(undefined);
       }
       // A failed connect (say, a name that does not resolve) comes as an "error" event.
-      socket.once("error", () => {
+      socket.once("error", (error: Error) => {
         if (!connected) {
+          this.#connectError = `cannot resolve or connect to host ${JSON.stringify(this.host)}: ${
+            errorMessage(error)
+          }`;
           this.#retryAt = Date.now() + this.#retryAfterMs;
           this.#drop(socket);
           resolve(undefined);

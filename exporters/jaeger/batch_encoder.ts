@@ -27,6 +27,7 @@ import {
   type JaegerTag,
   TagType,
 } from "./thrift_model.ts";
+import { messageOf } from "../../trace/_text.ts";
 
 /** The default packet limit: what a Jaeger agent reads at most from one datagram. */
 export const DEFAULT_MAX_PACKET_SIZE = 65000;
@@ -490,7 +491,7 @@ export class BatchEncoder {
     this.#tooLarge += count;
     this.#warning.warn(
       `spanwire: the Jaeger batch encoder could not encode ${count} span(s), dropped and counted as too large: ${
-        error instanceof Error ? error.message : String(error)
+        messageOf(error)
       }`,
     );
   }

@@ -22,18 +22,18 @@ import { TagType } from "./thrift_model.ts";
  */
 export interface WaterfallOptions {
   /** Total line width in columns (default 80, at least 60); no line is longer. */
-  width?: number;
+  width?: number | undefined;
   /** ANSI colours (default false; pass true only when writing to a terminal). */
-  color?: boolean;
+  color?: boolean | undefined;
   /** The service name to show in each trace's heading (optional). */
-  serviceName?: string;
+  serviceName?: string | undefined;
   /**
    * Tag keys shown under a span when present (default: a list of HTTP, DB and error keys).
    * The status description (`otel.status_description`) is shown for failed spans only.
    */
-  importantTags?: readonly string[];
+  importantTags?: readonly string[] | undefined;
   /** Show each span's logs (events) under it, with their offset and fields (default false). */
-  events?: boolean;
+  events?: boolean | undefined;
 }
 
 const DEFAULT_IMPORTANT = [

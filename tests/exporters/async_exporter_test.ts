@@ -11,7 +11,7 @@ import {
 import { BatchEncoder } from "../../exporters/jaeger/batch_encoder.ts";
 import { decodeEmitBatch } from "../../exporters/jaeger/decode_emit_batch.ts";
 import { Span } from "../../trace/mod.ts";
-import { makeStandardSpans } from "../../bench/standard_span.ts";
+import { makeStandardSpans } from "../_standard_span.ts";
 
 /** A clock that moves only when told; sleepers wake when it reaches their deadline. */
 class SteppedClock implements ExporterClock {

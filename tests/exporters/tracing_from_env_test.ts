@@ -162,3 +162,96 @@ Deno.test("tracingFromEnv: without HOSTNAME, the hostname tag is the OS host nam
     await tracing.shutdown();
   }
 });
+
+Deno.test("tracingFromEnv: tag keys and values are trimmed", async () => {
+  const tracing = tracingFromEnv({
+    TRACES_EXPORTER: "jaeger",
+    TRACES_EXPORTER_JAEGER_TAGS: "env=prod, region=eu , team = db",
+    HOSTNAME: "h",
+  }, quiet)!;
+  try {
+    assert.deepEqual(tracing.config.tags, { env: "prod", region: "eu", team: "db", hostname: "h" });
+  } finally {
+    await tracing.shutdown();
+  }
+  const v = "TRACES_EXPORTER_JAEGER_TAGS";
+  for (const bad of ["env= ", " =prod", "env=prod, ", "a = b = c"]) {
+    fails({ [v]: bad, HOSTNAME: "h" }, SyntaxError, v, JSON.stringify(bad));
+  }
+});
+
+Deno.test("tracingFromEnv: the agent host is a host, not a URL or host:port", async () => {
+  const v = "TRACES_EXPORTER_JAEGER_AGENT_HOST";
+  for (const bad of ["localhost:6831", "10.0.0.1:6831", "udp://localhost", "udp://jaeger:6831"]) {
+    fails({ [v]: bad }, SyntaxError, v, "TRACES_EXPORTER_JAEGER_AGENT_PORT");
+  }
+  for (const bad of ["jaeger/agent", "my host", "[::1]"]) fails({ [v]: bad }, SyntaxError, v);
+  for (
+    const good of ["localhost", "jaeger-agent.observability.svc", "10.0.0.1", "::1", "fe80::1%eth0"]
+  ) {
+    const tracing = tracingFromEnv(
+      { TRACES_EXPORTER: "jaeger", [v]: ` ${good} `, HOSTNAME: "h" },
+      quiet,
+    )!;
+    assert.equal(tracing.agent.host, good);
+    await tracing.shutdown();
+  }
+});
+
+Deno.test("tracingFromEnv: the parser records into the collector by default", async () => {
+  const agent = await MockJaegerAgent.start();
+  const tracing = tracingFromEnv({
+    TRACES_EXPORTER: "jaeger",
+    TRACES_EXPORTER_JAEGER_AGENT_HOST: "127.0.0.1",
+    TRACES_EXPORTER_JAEGER_AGENT_PORT: String(agent.port),
+    HOSTNAME: "h",
+  }, quiet)!;
+  try {
+    // The README's example: parse(headers) with no collector argument.
+    const ctx = tracing.parser.parse(new Headers({ "uber-trace-id": "4d2:162e:0:1" }));
+    assert.equal(ctx?.collector, tracing.collector);
+    new SpanRecorder(ctx?.child("request")).ok().finish();
+    await tracing.shutdown();
+    assert.equal(tracing.collector.stats().exported, 1);
+    assert.deepEqual((await agent.waitForSpans(1)).map((s) => s.operationName), ["request"]);
+  } finally {
+    await tracing.shutdown();
+    await agent.close();
+  }
+});
+
+Deno.test("tracingFromEnv: unreadable variables count as unset, named in one warning", () => {
+  const warnings: string[] = [];
+  const env = {
+    get(key: string): string | undefined {
+      if (key === "TRACES_EXPORTER") return "jaeger";
+      if (key === "HOSTNAME") return "h";
+      throw new Error(`Requires env access to "${key}"`);
+    },
+  };
+  const tracing = tracingFromEnv(env, { warn: (m) => warnings.push(m) })!;
+  void tracing.shutdown();
+  assert.equal(tracing.config.agentPort, 6831);
+  assert.equal(warnings.length, 1);
+  assert.match(
+    warnings[0]!,
+    /TRACES_EXPORTER_JAEGER_AGENT_HOST, TRACES_EXPORTER_JAEGER_AGENT_PORT/,
+  );
+  assert.match(warnings[0]!, /treated as unset/);
+});
+
+Deno.test("tracingFromEnv under Deno with a narrow --allow-env: no crash, one warning", async () => {
+  const script = new URL("./_narrow_env.ts", import.meta.url);
+  const { code, stdout, stderr } = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "--no-prompt", "--allow-env=TRACES_EXPORTER", "--allow-read", script.href],
+    env: { TRACES_EXPORTER: "jaeger", TRACES_EXPORTER_JAEGER_AGENT_PORT: "9999" },
+    stdin: "null",
+  }).output();
+  const out = new TextDecoder().decode(stdout);
+  assert.equal(code, 0, new TextDecoder().decode(stderr));
+  const result = JSON.parse(out) as { port: number; hostname?: string; warnings: string[] };
+  assert.equal(result.port, 6831, "the unreadable port counts as unset");
+  assert.equal(result.warnings.length, 1);
+  assert.match(result.warnings[0]!, /TRACES_EXPORTER_JAEGER_AGENT_PORT/);
+  assert.doesNotMatch(result.warnings[0]!, /TRACES_EXPORTER[ ,]/);
+});

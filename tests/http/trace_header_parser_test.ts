@@ -558,3 +558,17 @@ Deno.test("precedence, the debug header, and absent or empty headers", async (t)
     }
   });
 });
+
+Deno.test("TraceHeaderParser: the collector option is the default of parse and extract", () => {
+  const collector = new RingBufferTraceCollector(4);
+  const other = new RingBufferTraceCollector(4);
+  const parser = new TraceHeaderParser({ collector });
+  const sampled = { "uber-trace-id": "4d2:162e:0:1" };
+  assert.equal(parser.parse(sampled)?.collector, collector);
+  assert.equal(parser.parse(sampled, undefined)?.collector, collector);
+  assert.equal(parser.extract(sampled)?.context.collector, collector);
+  assert.equal(parser.parse(sampled, other)?.collector, other);
+  // Unsampled contexts never carry one.
+  assert.equal(parser.parse({ "uber-trace-id": "4d2:162e:0:0" })?.collector, undefined);
+  assert.equal(new TraceHeaderParser().parse(sampled)?.collector, undefined);
+});

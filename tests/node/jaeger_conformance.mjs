@@ -5,13 +5,14 @@
 // .bin byte for byte, and decodeEmitBatch of the .bin must give the JSON's values. The Ruby
 // client's packet must decode to its JSON's values.
 //
-// The JSON is read here by this file's own loader, written from the fixture README, not shared
-// with the Deno tests or the library.
+// The fixtures are loaded by tests/node/_jaeger_vectors.mjs (shared with the Deno tests), written
+// from the fixture README, not from the library.
 
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { readdirSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { absentListsAsEmpty, loadVectors, toBatch as load } from "./_jaeger_vectors.mjs";
 
 const jaeger = await import("spanwire/exporters/jaeger");
 const wasm = await import("spanwire/wasm");
@@ -23,15 +24,7 @@ assert.ok(repo, "SPANWIRE_REPO must name the repository (scripts/build_npm.ts --
 const fixtures = join(repo, "tests", "fixtures", "jaeger-compact");
 const vectorsDir = process.env.JAEGER_VECTORS_DIR ?? join(fixtures, "apache-thrift");
 
-/** Every vector-*.json of the directory, with its .bin. */
-const vectors = readdirSync(vectorsDir)
-  .filter((name) => /^vector-.*\.json$/.test(name))
-  .sort()
-  .map((name) => ({
-    name: name.replace(/\.json$/, ""),
-    json: JSON.parse(readFileSync(join(vectorsDir, name), "utf8")),
-    bin: new Uint8Array(readFileSync(join(vectorsDir, name.replace(/\.json$/, ".bin")))),
-  }));
+const vectors = loadVectors(vectorsDir);
 
 /** Every SpanEncoderBackend the package exports (an object with a name and encodeSpans). */
 const backends = [...new Set([...Object.values(jaeger), ...Object.values(wasm)])].filter((value) =>
@@ -39,80 +32,10 @@ const backends = [...new Set([...Object.values(jaeger), ...Object.values(wasm)])
   typeof value.encodeSpans === "function"
 );
 
-// The README's JSON shape. Ids: 16 hex digits, the i64's two's complement bits. Longs: decimal
-// strings. `signed` gives what the decoder returns (signed bigints); otherwise ids are given to
-// the encoder as { hi, lo } halves and longs as numbers when safe, bigints otherwise.
-const TAG_TYPES = { string: 0, double: 1, bool: 2, long: 3, binary: 4 };
-
-const id = (hex, signed) => {
-  assert.match(hex, /^[0-9a-f]{16}$/);
-  if (signed) return BigInt.asIntN(64, BigInt(`0x${hex}`));
-  return { hi: parseInt(hex.slice(0, 8), 16), lo: parseInt(hex.slice(8), 16) };
-};
-
-const long = (text, signed) => {
-  assert.match(text, /^-?[0-9]+$/);
-  const value = BigInt(text);
-  if (
-    signed || value > BigInt(Number.MAX_SAFE_INTEGER) || value < -BigInt(Number.MAX_SAFE_INTEGER)
-  ) {
-    return value;
-  }
-  return Number(value);
-};
-
-const tag = (t, signed) => {
-  const vType = TAG_TYPES[t.type];
-  assert.notEqual(vType, undefined, `unknown tag type ${t.type}`);
-  if (t.type === "string") return { key: t.key, vType, vStr: t.value };
-  if (t.type === "double") return { key: t.key, vType, vDouble: t.value };
-  if (t.type === "bool") return { key: t.key, vType, vBool: t.value };
-  if (t.type === "long") return { key: t.key, vType, vLong: long(t.value, signed) };
-  return { key: t.key, vType, vBinary: new Uint8Array(Buffer.from(t.value, "hex")) };
-};
-
-const toBatch = (json, signed) => {
-  const process = { serviceName: json.process.serviceName };
-  if (json.process.tags) process.tags = json.process.tags.map((t) => tag(t, signed));
-  const spans = json.spans.map((s) => {
-    const span = {
-      traceIdLow: id(s.traceIdLow, signed),
-      traceIdHigh: id(s.traceIdHigh, signed),
-      spanId: id(s.spanId, signed),
-      parentSpanId: id(s.parentSpanId, signed),
-      operationName: s.operationName,
-      flags: s.flags,
-      startTime: long(s.startTime, signed),
-      duration: long(s.duration, signed),
-    };
-    if (s.references) {
-      span.references = s.references.map((r) => ({
-        refType: r.refType,
-        traceIdLow: id(r.traceIdLow, signed),
-        traceIdHigh: id(r.traceIdHigh, signed),
-        spanId: id(r.spanId, signed),
-      }));
-    }
-    if (s.tags) span.tags = s.tags.map((t) => tag(t, signed));
-    if (s.logs) {
-      span.logs = s.logs.map((l) => ({
-        timestamp: long(l.timestamp, signed),
-        fields: l.fields.map((t) => tag(t, signed)),
-      }));
-    }
-    return span;
-  });
-  const batch = { process, spans };
-  if (json.seqNo !== undefined) batch.seqNo = long(json.seqNo, signed);
-  if (json.stats) {
-    batch.stats = {
-      fullQueueDroppedSpans: long(json.stats.fullQueueDroppedSpans, signed),
-      tooLargeDroppedSpans: long(json.stats.tooLargeDroppedSpans, signed),
-      failedToEmitSpans: long(json.stats.failedToEmitSpans, signed),
-    };
-  }
-  return { seqId: json.seqid, batch };
-};
+// `signed`: what the decoder returns (signed bigints); otherwise ids as { hi, lo } halves and
+// longs as numbers when safe, as an application gives them to the encoder.
+const toBatch = (json, signed) =>
+  load(json, signed ? { ids: "signed", longs: "bigint" } : { ids: "parts", longs: "number" });
 
 const assertBytes = (actual, expected, what) => {
   assert.ok(actual instanceof Uint8Array, `${what}: not a Uint8Array`);
@@ -223,17 +146,7 @@ test("decodeEmitBatch reads the Ruby client's packet (absent lists as empty)", (
   const json = JSON.parse(readFileSync(join(dir, "packet-0.json"), "utf8"));
   const decoded = decodeEmitBatch(new Uint8Array(readFileSync(join(dir, "packet-0.bin"))));
   const expected = toBatch(json, true);
-  const normal = (batch) => ({
-    ...batch,
-    process: { ...batch.process, tags: batch.process.tags ?? [] },
-    spans: batch.spans.map((s) => ({
-      ...s,
-      references: s.references ?? [],
-      tags: s.tags ?? [],
-      logs: s.logs ?? [],
-    })),
-  });
-  assert.deepStrictEqual(normal(decoded.batch), normal(expected.batch));
+  assert.deepStrictEqual(absentListsAsEmpty(decoded.batch), absentListsAsEmpty(expected.batch));
 });
 
 test("a truncated packet is a DecodeError, never another error", () => {

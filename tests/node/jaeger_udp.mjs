@@ -166,3 +166,32 @@ test("2000 spans into 1472-byte packets: every span arrives, none over the limit
     await agent.close();
   }
 });
+
+test("a host that does not resolve is named with the resolution error (not ERR_SOCKET_BAD_PORT)", async () => {
+  const { JaegerAgentExporter } = await import("spanwire/exporters/jaeger/agent");
+  const warnings = [];
+  const exporter = new JaegerAgentExporter({
+    host: "nosuchhost.invalid",
+    warn: (m) => warnings.push(m),
+  });
+  try {
+    assert.equal(await exporter.send(new Uint8Array(8)), false);
+    assert.equal(warnings.length, 1);
+    assert.match(warnings[0], /"nosuchhost\.invalid"/);
+    assert.match(warnings[0], /ENOTFOUND|EAI_AGAIN|getaddrinfo/);
+    assert.doesNotMatch(warnings[0], /ERR_SOCKET_BAD_PORT/);
+  } finally {
+    await exporter.close();
+  }
+});
+
+test("tracingFromEnv refuses host:port and URLs as the agent host, naming the variable", () => {
+  for (const host of ["localhost:6831", "udp://localhost:6831"]) {
+    assert.throws(
+      () => tracingFromEnv({ TRACES_EXPORTER: "jaeger", TRACES_EXPORTER_JAEGER_AGENT_HOST: host }),
+      (e) =>
+        e instanceof SyntaxError && /TRACES_EXPORTER_JAEGER_AGENT_HOST/.test(e.message) &&
+        /TRACES_EXPORTER_JAEGER_AGENT_PORT/.test(e.message),
+    );
+  }
+});

@@ -10,7 +10,7 @@ import { jsSpanEncoder } from "../../exporters/jaeger/js_span_encoder.ts";
 import { spanToJaeger } from "../../exporters/jaeger/span_to_jaeger.ts";
 import { Span } from "../../trace/span.ts";
 import { wasmSpanEncoder } from "../../wasm/mod.ts";
-import { makeStandardSpans } from "../../bench/standard_span.ts";
+import { makeStandardSpans } from "../_standard_span.ts";
 import { Rng } from "./_random_spans.ts";
 import { randomTraceSpan } from "./_random_trace_spans.ts";
 import { newCore } from "./_core.ts";

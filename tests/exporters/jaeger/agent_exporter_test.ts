@@ -190,3 +190,23 @@ Deno.test("MockJaegerAgent: waitForSpans rejects on timeout and on close", async
   await pending;
   await assert.rejects(agent.waitForSpans(1), /closed/);
 });
+
+Deno.test("JaegerAgentExporter: a host that does not resolve is named, with the error", async () => {
+  // `.invalid` never resolves (RFC 6761). The failed connect used to be taken for a success,
+  // and the send then failed as ERR_SOCKET_BAD_PORT, naming neither the host nor the cause.
+  const warnings: string[] = [];
+  const exporter = new JaegerAgentExporter({
+    host: "nosuchhost.invalid",
+    warn: (m) => warnings.push(m),
+  });
+  try {
+    assert.equal(await exporter.send(packetOf("lost")), false);
+    assert.equal(exporter.stats().packetsFailed, 1);
+    assert.equal(warnings.length, 1);
+    assert.match(warnings[0]!, /"nosuchhost\.invalid"/);
+    assert.match(warnings[0]!, /ENOTFOUND|EAI_|getaddrinfo|not known|resolve/i);
+    assert.doesNotMatch(warnings[0]!, /ERR_SOCKET_BAD_PORT/);
+  } finally {
+    await exporter.close();
+  }
+});

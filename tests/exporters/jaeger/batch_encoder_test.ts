@@ -9,7 +9,7 @@ import { decodeEmitBatch } from "../../../exporters/jaeger/decode_emit_batch.ts"
 import { encodeEmitBatch } from "../../../exporters/jaeger/encode_emit_batch.ts";
 import type { JaegerBatch, JaegerSpan } from "../../../exporters/jaeger/thrift_model.ts";
 import { Span } from "../../../trace/mod.ts";
-import { makeStandardSpans } from "../../../bench/standard_span.ts";
+import { makeStandardSpans } from "../../_standard_span.ts";
 import { backends } from "./_backends.ts";
 
 const SIZES = [65000, 9216, 1472];

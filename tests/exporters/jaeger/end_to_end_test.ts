@@ -18,7 +18,7 @@ import {
   type TraceCollector,
   TraceId,
 } from "../../../trace/mod.ts";
-import { makeStandardSpans } from "../../../bench/standard_span.ts";
+import { makeStandardSpans } from "../../_standard_span.ts";
 import { backends } from "./_backends.ts";
 
 const isDeno = typeof (globalThis as { Deno?: unknown }).Deno === "object";

@@ -19,7 +19,7 @@ import {
   SpanId,
   TraceId,
 } from "../../../trace/mod.ts";
-import { makeStandardSpans } from "../../../bench/standard_span.ts";
+import { makeStandardSpans } from "../../_standard_span.ts";
 
 function prng(seed: number): () => number {
   let s = seed >>> 0;
