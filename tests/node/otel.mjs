@@ -47,7 +47,7 @@ const http = require("http");
  * to a front server, whose handler (after an await) calls an upstream server. Returns the root's
  * ids and what the front handler saw as the active span in both APIs.
  */
-async function tracedCalls(collector) {
+const tracedCalls = async (collector) => {
   const registration = register({ collector, recordScope: true });
   instrumentation.setTracerProvider(registration.provider);
   const seenInFront = {};
@@ -78,10 +78,10 @@ async function tracedCalls(collector) {
     await new Promise((resolve) => front.close(resolve));
     await new Promise((resolve) => upstream.close(resolve));
   }
-}
+};
 
 /** Orders five spans {id, parent} from the root down, checking each has exactly one child. */
-function chainFrom(spans, rootId, idOf, parentOf) {
+const chainFrom = (spans, rootId, idOf, parentOf) => {
   assert.equal(spans.length, 5);
   const byParent = new Map(spans.map((s) => [parentOf(s), s]));
   const chain = [spans.find((s) => idOf(s) === rootId)];
@@ -92,7 +92,7 @@ function chainFrom(spans, rootId, idOf, parentOf) {
     chain.push(next);
   }
   return chain;
-}
+};
 
 const SCOPES = [
   "node-test",
