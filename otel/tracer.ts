@@ -12,6 +12,7 @@ import {
   trace,
   type Tracer,
 } from "@opentelemetry/api";
+import { RateLimitedWarning } from "../trace/_warning.ts";
 import type { Clock } from "../trace/clock.ts";
 import type { TraceCollector } from "../trace/collector.ts";
 import { SpanId, TraceId } from "../trace/ids.ts";
@@ -24,6 +25,22 @@ import { toMicros } from "./_time.ts";
 
 /** OpenTelemetry's `SpanKind` values (INTERNAL = 0 ... CONSUMER = 4) to spanwire's kinds. */
 const KINDS: readonly SpanKind[] = ["internal", "server", "client", "producer", "consumer"];
+
+const samplerFailure = new RateLimitedWarning();
+
+/** The sampler's decision; one that throws leaves the parent's decision (none: not sampled). */
+function decide(sampler: Sampler, traceId: TraceId, parentSampled: boolean | undefined): boolean {
+  try {
+    return sampler.shouldSample(traceId, parentSampled) === true;
+  } catch (error) {
+    samplerFailure.warn(
+      `spanwire: the sampler ${sampler.description} threw; the parent's decision stands: ${
+        error instanceof Error ? error.message : String(error)
+      }`,
+    );
+    return parentSampled === true;
+  }
+}
 
 /** The metadata keys naming the instrumentation scope (the tracer's name and version). */
 export const SCOPE_NAME_KEY = "otel.scope.name";
@@ -129,7 +146,7 @@ export class SpanwireTracer implements Tracer {
       : trace.getSpan(context ?? contextApi.active());
     const parent = parentSpan === undefined ? undefined : spanwireContextOf(parentSpan);
     const traceId = parent === undefined ? TraceId.random() : parent.traceId;
-    const sampled = config.sampler.shouldSample(traceId, parent?.sampled);
+    const sampled = decide(config.sampler, traceId, parent?.sampled);
     const ctx = new SpanContext({
       traceId,
       spanId: SpanId.random(),

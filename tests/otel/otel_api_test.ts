@@ -490,6 +490,37 @@ Deno.test("sampling: an unsampled parent's children do not record, are never exp
   }, { sampler: parentBased(alwaysOff()) });
 });
 
+Deno.test("sampling: a sampler that throws never fails startSpan; the parent's decision stands", async () => {
+  const warn = console.warn;
+  console.warn = () => {};
+  try {
+    const throwing: Sampler = {
+      description: "broken",
+      startsTraces: true,
+      shouldSample: () => {
+        throw new Error("boom");
+      },
+    };
+    await withRegistered((collector) => {
+      const tracer = trace.getTracer("broken");
+      const root = tracer.startSpan("root");
+      assert.equal(root.isRecording(), false);
+      const sampledParent = propagation.extract(
+        ROOT_CONTEXT,
+        { traceparent: `00-${W3C_TRACE}-${W3C_PARENT}-01` },
+        defaultTextMapGetter,
+      );
+      const child = tracer.startSpan("child", {}, sampledParent);
+      assert.equal(child.isRecording(), true);
+      child.end();
+      root.end();
+      assert.deepEqual(collector.spans().map((s) => s.name), ["child"]);
+    }, { sampler: throwing });
+  } finally {
+    console.warn = warn;
+  }
+});
+
 Deno.test("one active context: spanwire's current span and the API's active span agree both ways", async () => {
   await withRegistered(async (collector) => {
     const tracer = trace.getTracer("shared");
