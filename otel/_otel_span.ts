@@ -13,6 +13,7 @@ import {
   SpanStatusCode,
   type TimeInput,
 } from "@opentelemetry/api";
+import { EXCEPTION_EVENT, exceptionDetails } from "../trace/_exception.ts";
 import { RateLimitedWarning } from "../trace/_warning.ts";
 import type { MetadataValue, Span, SpanEvent } from "../trace/span.ts";
 import type { SpanContext } from "../trace/span_context.ts";
@@ -223,24 +224,8 @@ export class OtelSpan implements OtelSpanApi {
 
   recordException(exception: Exception, time?: TimeInput): void {
     if (!this.#recording() || exception === undefined || exception === null) return;
-    // OpenTelemetry's exception event: exception.type, exception.message, exception.stacktrace.
-    const metadata = new Map<string, MetadataValue>();
-    if (typeof exception === "string") {
-      metadata.set("exception.message", exception);
-    } else if (typeof exception === "object") {
-      const { code, name, message, stack } = exception as {
-        code?: unknown;
-        name?: unknown;
-        message?: unknown;
-        stack?: unknown;
-      };
-      if (code !== undefined && code !== null) metadata.set("exception.type", String(code));
-      else if (typeof name === "string") metadata.set("exception.type", name);
-      if (typeof message === "string") metadata.set("exception.message", message);
-      if (typeof stack === "string") metadata.set("exception.stacktrace", stack);
-    }
-    // As OpenTelemetry's SDK: without a type or a message there is nothing to record.
-    if (!metadata.has("exception.type") && !metadata.has("exception.message")) return;
-    this.#push("exception", metadata, time);
+    // The conventions' exception event, read as spanwire's SpanRecorder reads it; unlike
+    // SpanRecorder.recordException, the API leaves the status to the caller.
+    this.#push(EXCEPTION_EVENT, exceptionDetails(exception).details, time);
   }
 }

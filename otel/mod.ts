@@ -33,7 +33,7 @@
  * | byte arrays (`Uint8Array`) | `metadata` as a base64 string |
  * | `null` / `undefined` values, empty keys | dropped and counted (below) |
  * | `addEvent(name, attributes?, time?)` | an event: `message` = name, `metadata` from the attributes |
- * | `recordException(e, time?)` | an event `exception` with `exception.type`, `exception.message`, `exception.stacktrace` (as the SDK: the status is left alone) |
+ * | `recordException(e, time?)` | an event `exception` with `exception.type` (`code`, else `name`), `exception.message`, `exception.stacktrace` (cut to 4096 characters), read as `SpanRecorder.recordException` reads it; as the SDK, the status is left alone |
  * | `addLink`, `addLinks`, `links` at start | `ctx.links` (Jaeger FOLLOWS_FROM); link attributes cannot be held: counted (below) |
  * | `setStatus` OK / ERROR (message) / UNSET | `status` `"ok"` / `"error"` with `statusMessage` / unchanged; OK is final, ERROR may be set again or turned OK (the API's rules, not the model's "first wins") |
  * | `updateName` | `name` |
