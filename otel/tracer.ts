@@ -165,7 +165,12 @@ export class SpanwireTracer implements Tracer {
     span.start = toMicros(options?.startTime, config.clock);
     if (options !== undefined) {
       const kind = options.kind === undefined ? undefined : KINDS[options.kind];
-      if (kind !== undefined) span.kind = kind;
+      if (kind !== undefined && kind !== "internal") {
+        span.kind = kind;
+        // As traceLayer and tracedFetch do: the Jaeger mapping has no kind field, so the kind
+        // also goes in the `span.kind` tag (OpenTracing's convention; OTLP uses its own field).
+        span.metadata.set("span.kind", kind);
+      }
     }
     const scope = config.scope;
     if (scope !== undefined) {

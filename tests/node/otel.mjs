@@ -122,6 +122,11 @@ test("instrumentation-http over spanwire: client -> server -> client -> server i
     assert.equal(chain[0].parentSpanId, 0n);
     const tags = (s) => Object.fromEntries((s.tags ?? []).map((t) => [t.key, t]));
     assert.deepEqual(chain.map((s) => tags(s)["otel.scope.name"]?.vStr), SCOPES);
+    // The instrumentation's kinds reach Jaeger as OpenTracing's span.kind tag.
+    assert.deepEqual(
+      chain.map((s) => tags(s)["span.kind"]?.vStr),
+      [undefined, "client", "server", "client", "server"],
+    );
     // The front server's handler ran inside its server span (chain[2]), in both APIs.
     assert.equal(seenInFront.otel, hex(chain[2].spanId));
     assert.equal(seenInFront.spanwire, hex(chain[2].spanId));
