@@ -3,7 +3,7 @@
 //
 //   - spanwire's tracer (`./otel`) into spanwire's pipeline: AsyncExporter, Jaeger compact
 //     Thrift, UDP packets of 65000 bytes (tracingFromEnv);
-//   - OpenTelemetry's SDK: TracerProvider + BatchSpanProcessor (@opentelemetry/sdk-trace 3.1, the SDK generation of API 1.10) (queue large enough that
+//   - OpenTelemetry's SDK: BasicTracerProvider + BatchSpanProcessor (@opentelemetry/sdk-trace-base 2.12, as bench/record_bench.ts) (queue large enough that
 //     nothing is dropped) + OTLPTraceExporter (protobuf over HTTP, concurrencyLimit 1000);
 //
 // each to a sink in another process, interleaved in one run; process CPU per span, medians.
@@ -15,7 +15,7 @@
 import * as api from "@opentelemetry/api";
 import { W3CTraceContextPropagator } from "@opentelemetry/core";
 import { OTLPTraceExporter } from "@opentelemetry/exporter-trace-otlp-proto";
-import { BatchSpanProcessor, TracerProvider } from "@opentelemetry/sdk-trace";
+import { BasicTracerProvider, BatchSpanProcessor } from "@opentelemetry/sdk-trace-base";
 import { cpuUsage } from "node:process";
 import { tracingFromEnv } from "../exporters/tracing_from_env.ts";
 import { SpanwirePropagator, SpanwireTracerProvider } from "../otel/mod.ts";
@@ -52,16 +52,15 @@ if (import.meta.main) {
     recordScope: true,
   });
 
-  const sdk = new TracerProvider({
+  const sdk = new BasicTracerProvider({
     spanProcessors: [
-      new BatchSpanProcessor({
-        exporter: new OTLPTraceExporter({
+      new BatchSpanProcessor(
+        new OTLPTraceExporter({
           url: `http://127.0.0.1:${sinks.httpPort}/v1/traces`,
           concurrencyLimit: 1000,
         }),
-        maxQueueSize: 4 * spansPerRound,
-        maxExportBatchSize: 512,
-      }),
+        { maxQueueSize: 4 * spansPerRound, maxExportBatchSize: 512 },
+      ),
     ],
   });
 

@@ -8,8 +8,11 @@
 //   deno run -A scripts/build_npm.ts                      # the npm build, into npm/
 //   mkdir -p /tmp/spanwire-otel-bench && cd /tmp/spanwire-otel-bench && npm init -y >/dev/null
 //   npm pack <repo>/npm      # a tarball, not a link: spanwire/otel must resolve its peer here
-//   npm i ./spanwire-0.1.0.tgz @opentelemetry/api@1.10.0 @opentelemetry/core@3.1.1 \
-//     @opentelemetry/sdk-trace@3.1.1 @opentelemetry/exporter-trace-otlp-proto@0.301.1
+//   npm i --legacy-peer-deps ./spanwire-0.1.0.tgz @opentelemetry/api@1.10.0 \
+//     @opentelemetry/core@2.12.1 @opentelemetry/sdk-trace-base@2.12.1 \
+//     @opentelemetry/exporter-trace-otlp-proto@0.223.1
+//   (--legacy-peer-deps: the 2.x SDK declares @opentelemetry/api <1.10; it runs on 1.10, as Deno
+//   resolves it too)
 // Run (from that directory, so that the packages resolve from it):
 //   node <repo>/bench/otel_bench_node.mjs [--rounds 7] [--spans 20000]
 
@@ -31,7 +34,7 @@ const load = (specifier) => import(pathToFileURL(require.resolve(specifier)).hre
 const api = await load("@opentelemetry/api");
 const { W3CTraceContextPropagator } = await load("@opentelemetry/core");
 const { OTLPTraceExporter } = await load("@opentelemetry/exporter-trace-otlp-proto");
-const { BatchSpanProcessor, TracerProvider } = await load("@opentelemetry/sdk-trace");
+const { BasicTracerProvider, BatchSpanProcessor } = await load("@opentelemetry/sdk-trace-base");
 const { SpanwirePropagator, SpanwireTracerProvider } = await load("spanwire/otel");
 const { tracingFromEnv } = await load("spanwire/exporters");
 const spanwireTrace = await load("spanwire/trace");
@@ -53,16 +56,15 @@ const tracing = tracingFromEnv({
 });
 const spanwire = new SpanwireTracerProvider({ collector: tracing.collector });
 const withScope = new SpanwireTracerProvider({ collector: tracing.collector, recordScope: true });
-const sdk = new TracerProvider({
+const sdk = new BasicTracerProvider({
   spanProcessors: [
-    new BatchSpanProcessor({
-      exporter: new OTLPTraceExporter({
+    new BatchSpanProcessor(
+      new OTLPTraceExporter({
         url: `http://127.0.0.1:${sinks.httpPort}/v1/traces`,
         concurrencyLimit: 1000,
       }),
-      maxQueueSize: 4 * spansPerRound,
-      maxExportBatchSize: 512,
-    }),
+      { maxQueueSize: 4 * spansPerRound, maxExportBatchSize: 512 },
+    ),
   ],
 });
 
