@@ -44,9 +44,9 @@ export interface SpanwireTracerProviderOptions {
    * Record each span's instrumentation scope (the tracer's name and version) as the metadata
    * `otel.scope.name` and `otel.scope.version`, as OpenTelemetry specifies for exporters
    * without scopes (Jaeger). Default false: the model has no place for a scope, and the two
-   * extra entries cost about as much as the rest of the OpenTelemetry layer
-   * (bench/otel_bench.ts: under Deno about 3 µs of process CPU a span in the pipeline, mostly
-   * garbage collection, as the ninth entry doubles the metadata map's table).
+   * extra entries cost more than the rest of the OpenTelemetry layer (bench/otel_bench.ts:
+   * 1.5 to 2.5 µs of process CPU a span in the pipeline, mostly garbage collection, as the
+   * ninth entry doubles the metadata map's table).
    */
   recordScope?: boolean;
 }
