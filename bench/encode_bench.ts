@@ -17,7 +17,7 @@ import { decodeEmitBatch } from "../exporters/jaeger/decode_emit_batch.ts";
 import { spanToJaeger } from "../exporters/jaeger/span_to_jaeger.ts";
 import { jsSpanEncoder } from "../exporters/jaeger/js_span_encoder.ts";
 import { writeSpans } from "../exporters/jaeger/_span_writer.ts";
-import { wasmSpanEncoder } from "../wasm/mod.ts";
+import { wasmSpanEncoder } from "../exporters/jaeger/wasm_span_encoder.ts";
 import { makeStandardSpans } from "../tests/_standard_span.ts";
 import {
   apacheThriftEncoder,

@@ -1,8 +1,10 @@
 /**
- * Exporters: {@linkcode AsyncExporter}, the collector that ships finished spans in the
- * background (bounded, never blocking the caller, every drop counted), and
- * {@linkcode tracingFromEnv}, IOx's environment configuration of the Jaeger exporter. The
- * Jaeger encoding and UDP transport live in `./exporters/jaeger`.
+ * Exporters: {@linkcode tracingFromEnv}, IOx's environment configuration of the Jaeger exporter
+ * (with flushing at exit), and {@linkcode AsyncExporter}, the collector that encodes finished
+ * spans and ships them in the background (bounded, never blocking the caller, every drop
+ * counted). The pure, protocol-neutral pipeline has its own entry point,
+ * `./exporters/pipeline` (no `node:` module); the Jaeger encoding is in `./exporters/jaeger`,
+ * its UDP transport in `./exporters/jaeger/agent`.
  *
  * @example Configure tracing from the environment
  * ```ts
@@ -28,10 +30,8 @@ export {
   type AsyncExporterOptions,
   type AsyncExporterStats,
   type ExporterClock,
-  type Packet,
-  type PacketSink,
-  type SpanPacker,
-} from "./async_exporter.ts";
+} from "./pipeline/async_exporter.ts";
+export type { Packet, PacketSink, SpanProtocol } from "./pipeline/span_protocol.ts";
 export {
   type EnvSource,
   type Tracing,

@@ -10,6 +10,7 @@ import { type Sampler, samplerFromEnv } from "../trace/sampler.ts";
 import { EnvReader, type EnvSource, hostName, integer, nonEmpty, shown, tagList } from "./_env.ts";
 import { AsyncExporter } from "./async_exporter.ts";
 import { osHostname } from "./_hostname.ts";
+import { registerForExit } from "./_exit_hooks.ts";
 import { type BackendName, resolveBackend } from "./jaeger/backends.ts";
 import { BatchEncoder, MAX_PACKET_SIZE, MIN_PACKET_SIZE } from "./jaeger/batch_encoder.ts";
 import { JaegerAgentExporter } from "./jaeger/agent_exporter.ts";
@@ -66,7 +67,7 @@ export interface Tracing {
    * record into {@linkcode Tracing.collector} unless `parse` is given another collector.
    */
   parser: TraceHeaderParser;
-  /** Drains the collector (sending what is queued) and closes the UDP socket. */
+  /** Drains the collector (sending what is queued), closes the UDP socket, removes the exit hooks. */
   shutdown: () => Promise<void>;
   /** The UDP sender. */
   agent: JaegerAgentExporter;
@@ -92,6 +93,13 @@ export interface TracingFromEnvOptions {
   backend?: BackendName | SpanEncoderBackend | undefined;
   /** Where warnings go (default `console.warn`). */
   warn?: ((message: string) => void) | undefined;
+  /**
+   * Whether to flush at process exit (default true): drain when the event loop empties (Deno
+   * `beforeunload`, Node `beforeExit`), a bounded flush (2 s) on SIGINT/SIGTERM before the
+   * process ends as it would have, and a count on stderr of spans `process.exit()` cut off.
+   * `shutdown()` removes the hooks.
+   */
+  exitHooks?: boolean | undefined;
 }
 
 /**
@@ -232,5 +240,13 @@ function build(config: TracingConfig, options: TracingFromEnvOptions, sampler: S
     collector,
     sampler,
   });
-  return { collector, parser, shutdown: () => collector.close(), agent, config };
+  const unregister = options.exitHooks === false ? () => {} : registerForExit(collector);
+  const shutdown = async (): Promise<void> => {
+    try {
+      await collector.close();
+    } finally {
+      unregister();
+    }
+  };
+  return { collector, parser, shutdown, agent, config };
 }

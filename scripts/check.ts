@@ -22,6 +22,8 @@ interface Step {
 const steps: Step[] = [
   { name: "fmt", cmd: [deno, "fmt", "--check"] },
   { name: "lint", cmd: [deno, "lint"] },
+  // No folder imports a folder that imports it back (directly or through others).
+  { name: "folder-cycles", cmd: [deno, "run", "-A", "scripts/check_folder_cycles.ts"] },
   {
     name: "check",
     cmd: [deno, "check", ...entryPoints, "tests/", "bench/", "examples/", "scripts/"],

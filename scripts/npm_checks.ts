@@ -13,7 +13,7 @@
 //      `@ts-expect-error` lines that fail if the types were `any`.
 //
 // 4. Runtime-neutral entry points: `spanwire`, `spanwire/trace`, `spanwire/http`,
-//    `spanwire/exporters/jaeger` and `spanwire/wasm` say they run in browsers too, so nothing
+//    `spanwire/exporters/pipeline`, `spanwire/exporters/jaeger` and `spanwire/wasm` say they run in browsers too, so nothing
 //    they load may import a `node:` module (the Node adapter, the UDP exporter and the mock
 //    agent have their own entry points). The other entry points' `node:` imports are listed.
 //    No entry point imports a package, except an optional peer (OPTIONAL_PEERS in _npm_tools.ts)
@@ -181,8 +181,8 @@ import {
   type JaegerBatch,
   jsSpanEncoder,
   type SpanEncoderBackend,
+  wasmSpanEncoder,
 } from "spanwire/exporters/jaeger";
-import { wasmSpanEncoder } from "spanwire/wasm";
 
 export const entries: object[] = [${names.map((_, i) => `entry${i}`).join(", ")}];
 
@@ -348,7 +348,14 @@ export async function checkConsumer(packageDir: string, tarball: string): Promis
 }
 
 /** The entry points documented to run anywhere (Deno, Node, Bun, browsers). */
-export const RUNTIME_NEUTRAL = [".", "./trace", "./http", "./exporters/jaeger", "./wasm"];
+export const RUNTIME_NEUTRAL = [
+  ".",
+  "./trace",
+  "./http",
+  "./exporters/pipeline",
+  "./exporters/jaeger",
+  "./wasm",
+];
 
 /** 4. No `node:` import is reachable from a runtime-neutral entry point. */
 export async function checkRuntimeNeutral(packageDir: string): Promise<void> {

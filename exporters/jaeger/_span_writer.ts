@@ -1,72 +1,43 @@
 // The fused fast path of the "js" backend: compact-Thrift `Span` structs written straight from
-// our Span model, with the mapping of span_to_jaeger.ts, byte for byte what `spanToJaeger` then
+// our Span model, by the mapping rules of _mapping.ts, byte for byte what `spanToJaeger` then
 // `jsSpanEncoder` write (tests/exporters/jaeger/span_writer_test.ts holds it to that), but
 // without building Jaeger spans, tags and id objects first: no allocation per span beyond what
 // the strings need. The buffer and the compact primitives are those of _byte_buffer.ts, shared
 // with js_span_encoder.ts.
 
-import { Float, type MetadataValue, type Span } from "../../trace/span.ts";
-import { STATUS_DESCRIPTION_TAG } from "./span_to_jaeger.ts";
+import type { MetadataValue, Span } from "../../trace/span.ts";
+import {
+  collectMetadata,
+  collectSpanTags,
+  doubleOf,
+  durationMicros,
+  KeyOrder,
+  micros,
+  TagKind,
+  tagKindOf,
+  tagScratch,
+} from "./_mapping.ts";
 import { ByteBuffer, SLACK } from "./_byte_buffer.ts";
 
-const I64_MIN = -(2n ** 63n);
-const I64_MAX = 2n ** 63n - 1n;
-
-// Metadata of the span being written, in insertion order, then the sorted order.
-const keys: string[] = [];
-const values: MetadataValue[] = [];
-let count = 0;
-// The last key sequence and its sorted order, one memo for span tags and one for event fields
-// (spans of one kind repeat their keys, and so do their events).
-interface Memo {
-  keys: string[];
-  order: number[];
-  /** Per sorted slot: the value last written there, and its whole Tag's bytes if kept. */
+// The tags of the span (or event) being written, collected by the mapping, and their order.
+const scratch = tagScratch();
+/**
+ * Per sorted position, one cache for span tags and one for event fields: the value last written
+ * there and its whole Tag's bytes if kept. Reset whenever the key order changes.
+ */
+interface SlotCache {
+  order: KeyOrder;
+  version: number;
   last: MetadataValue[];
   bytes: (Uint8Array | undefined)[];
   /** Per slot: whether the value changed last time (such a slot is not kept). */
   changed: boolean[];
 }
-function memo(): Memo {
-  return { keys: [], order: [], last: [], bytes: [], changed: [] };
+function slotCache(): SlotCache {
+  return { order: new KeyOrder(), version: -1, last: [], bytes: [], changed: [] };
 }
-const spanMemo: Memo = memo();
-const eventMemo: Memo = memo();
-
-function collect(value: MetadataValue, key: string): void {
-  keys[count] = key;
-  values[count] = value;
-  count++;
-}
-
-/** The order (indices into keys/values) sorting the collected keys, stable. */
-function order(memo: Memo): number[] {
-  const n = count;
-  const last = memo.keys;
-  if (last.length === n) {
-    let i = 0;
-    while (i < n && keys[i] === last[i]) i++;
-    if (i === n) return memo.order;
-  }
-  const idx: number[] = new Array(n);
-  for (let i = 0; i < n; i++) idx[i] = i;
-  for (let i = 1; i < n; i++) {
-    const x = idx[i]!;
-    const k = keys[x]!;
-    let j = i - 1;
-    while (j >= 0 && keys[idx[j]!]! > k) {
-      idx[j + 1] = idx[j]!;
-      j--;
-    }
-    idx[j + 1] = x;
-  }
-  memo.keys = keys.slice(0, n);
-  memo.order = idx;
-  memo.last = new Array(n);
-  memo.bytes = new Array(n);
-  memo.changed = new Array(n).fill(false);
-  return idx;
-}
+const spanCache: SlotCache = slotCache();
+const eventCache: SlotCache = slotCache();
 
 /** This writer's own buffer: its results stay valid until its own next call. */
 const out: ByteBuffer = new ByteBuffer(64 * 1024);
@@ -78,52 +49,38 @@ function double(p: number, v: number): number {
   return p + 10;
 }
 
-/** A Tag struct: key, vType and the one value field its type names, typed as metadata. */
+/** A Tag struct: key, vType and the one value field its type names, typed by the mapping. */
 function tag(p: number, key: string, value: MetadataValue): number {
   out.room(p, SLACK);
   out.buf[p] = 0x18; // 1: key
   p = out.str(p + 1, key);
   const b = out.buf;
   b[p++] = 0x15; // 2: vType
-  switch (typeof value) {
-    case "string":
+  switch (tagKindOf(value)) {
+    case TagKind.STRING:
       b[p] = 0x00; // STRING
       b[p + 1] = 0x18; // 3: vStr
-      p = out.str(p + 2, value);
+      p = out.str(p + 2, value as string);
       break;
-    case "number":
-      if (Number.isSafeInteger(value)) {
-        b[p] = 0x06; // LONG
-        b[p + 1] = 0x46; // 6: vLong
-        p = out.i64Number(p + 2, value);
-      } else {
-        p = double(p, value);
-      }
+    case TagKind.LONG:
+      b[p] = 0x06; // LONG
+      b[p + 1] = 0x46; // 6: vLong
+      p = typeof value === "number"
+        ? out.i64Number(p + 2, value)
+        : out.i64BigInt(p + 2, value as bigint);
       break;
-    case "boolean":
+    case TagKind.DOUBLE:
+      p = double(p, doubleOf(value));
+      break;
+    case TagKind.BOOL:
       b[p] = 0x04; // BOOL
       b[p + 1] = value ? 0x31 : 0x32; // 5: vBool
       p += 2;
       break;
-    case "bigint":
-      if (value >= I64_MIN && value <= I64_MAX) {
-        b[p] = 0x06;
-        b[p + 1] = 0x46;
-        p = out.i64BigInt(p + 2, value);
-      } else {
-        b[p] = 0x00;
-        b[p + 1] = 0x18;
-        p = out.str(p + 2, String(value));
-      }
-      break;
     default:
-      if (value instanceof Float) {
-        p = double(p, Number(value.value));
-      } else {
-        b[p] = 0x00;
-        b[p + 1] = 0x18;
-        p = out.str(p + 2, String(value));
-      }
+      b[p] = 0x00;
+      b[p + 1] = 0x18;
+      p = out.str(p + 2, String(value));
   }
   out.buf[p] = 0; // stop (str leaves SLACK bytes free)
   return p + 1;
@@ -135,8 +92,16 @@ function tag(p: number, key: string, value: MetadataValue): number {
  * values (a method, a status code, a component), and copying beats re-encoding. A slot whose
  * value keeps changing is simply encoded.
  */
-function sortedTags(p: number, m: Memo, n: number): number {
-  const idx = order(m);
+function sortedTags(p: number, m: SlotCache, n: number): number {
+  const keys = scratch.keys;
+  const values = scratch.values;
+  const idx = m.order.of(keys, n);
+  if (m.version !== m.order.version) {
+    m.version = m.order.version;
+    m.last = new Array(n);
+    m.bytes = new Array(n);
+    m.changed = new Array(n).fill(false);
+  }
   const last = m.last;
   const cached = m.bytes;
   const changed = m.changed;
@@ -210,36 +175,19 @@ function span(p: number, s: Span): number {
   out.buf[p++] = ctx.sampled ? 0x02 : 0x00;
   const start = s.start;
   const end = s.end;
-  const startOk = start !== undefined && Number.isFinite(start);
   out.buf[p] = 0x16; // 8: startTime
-  p = out.i64Number(p + 1, startOk ? Math.floor(start) : 0);
-  let duration = 0;
-  if (startOk && end !== undefined && Number.isFinite(end)) {
-    duration = Math.max(0, Math.trunc(end - start));
-  }
+  p = out.i64Number(p + 1, micros(start));
   out.buf[p] = 0x16; // 9: duration
-  p = out.i64Number(p + 1, duration);
+  p = out.i64Number(p + 1, durationMicros(start, end));
 
-  // 10: tags: the metadata plus the status, sorted by key.
-  const metadata = s.metadata;
-  const status = s.status;
-  count = 0;
-  metadata.forEach(collect);
-  if (status !== "unknown") {
-    const key = status === "ok" ? "ok" : "error";
-    if (!metadata.has(key)) collect(true, key);
-    const message = s.statusMessage;
-    if (message !== undefined && !metadata.has(STATUS_DESCRIPTION_TAG)) {
-      collect(message, STATUS_DESCRIPTION_TAG);
-    }
-  }
-  const n = count;
+  // 10: tags: the metadata, status and kind tags, sorted by key (_mapping.ts).
+  const n = collectSpanTags(s, scratch);
   const events = s.events;
   out.room(p, SLACK);
   if (n > 0) {
     out.buf[p] = 0x19; // 10: tags
     p = out.listHeader(p + 1, n);
-    p = sortedTags(p, spanMemo, n);
+    p = sortedTags(p, spanCache, n);
     if (events.length > 0) {
       out.room(p, SLACK);
       out.buf[p++] = 0x19; // 11: logs (delta 1)
@@ -253,14 +201,12 @@ function span(p: number, s: Span): number {
       const e = events[i]!;
       out.room(p, SLACK);
       out.buf[p] = 0x16; // 1: timestamp
-      p = out.i64Number(p + 1, Number.isFinite(e.time) ? Math.floor(e.time) : 0);
+      p = out.i64Number(p + 1, micros(e.time));
       out.buf[p] = 0x19; // 2: fields
-      count = 0;
-      e.metadata.forEach(collect);
-      const m = count;
+      const m = collectMetadata(e.metadata, scratch);
       p = out.listHeader(p + 1, m + 1);
       p = tag(p, "event", e.message);
-      if (m > 0) p = sortedTags(p, eventMemo, m);
+      if (m > 0) p = sortedTags(p, eventCache, m);
       out.room(p, 1);
       out.buf[p++] = 0; // Log stop
     }
@@ -307,3 +253,8 @@ const write: WriteSpans = (spans, from, to, starts, ends, which, onError) => {
 
 /** The "js" {@linkcode WriteSpans}, into this module's buffer. */
 export const writeSpans: WriteSpans = write;
+
+/** One span's compact `Span` struct: a view of this module's buffer, valid until its next call. */
+export function encodeTraceSpan(s: Span): Uint8Array {
+  return out.buf.subarray(0, span(0, s));
+}

@@ -1,5 +1,5 @@
 // The property loads of a `JaegerTag`, for the encoders that write tags from their field values
-// (js_span_encoder.ts, and the "wasm" backend's staging in wasm/_wasm_encoder_core.ts).
+// (js_span_encoder.ts, and the "wasm" backend's staging in _wasm_encoder_core.ts).
 //
 // Tags of different value types usually have different object shapes ({key, vType, vStr},
 // {key, vType, vBool}, ...). One function reading all of them would see five shapes and go

@@ -174,6 +174,49 @@ export class JaegerAgentExporter {
   }
 
   /**
+   * Whether a `send` hands the datagram to the kernel before it returns: true on Node (libuv
+   * tries the send at once), false under Deno (its sends complete asynchronously).
+   *
+   * @returns The flag.
+   */
+  get sendsSynchronously(): boolean {
+    return (globalThis as { Deno?: unknown }).Deno === undefined;
+  }
+
+  /**
+   * Sends a packet synchronously, for the last moment of a process (`process.exit()`): on Node,
+   * once the socket is connected, the datagram is handed to the kernel before this returns
+   * (libuv tries the send at once). Elsewhere (Deno's sends complete asynchronously), or before
+   * the first `send` connected the socket, it sends nothing and returns false.
+   *
+   * @param packet The payload.
+   * @returns Whether it was handed to the kernel.
+   *
+   * @example
+   * ```ts
+   * import { JaegerAgentExporter } from "@spanwire/trace/exporters/jaeger/agent";
+   * import assert from "node:assert/strict";
+   *
+   * const agent = new JaegerAgentExporter({ port: 6831 });
+   * assert.equal(agent.sendSync(new Uint8Array(1)), false); // not connected yet
+   * await agent.close();
+   * ```
+   */
+  sendSync(packet: Uint8Array): boolean {
+    if (!this.sendsSynchronously) return false;
+    const socket = this.#socket;
+    if (this.#closed || socket === undefined) return false;
+    try {
+      socket.send(packet);
+      this.#stats.packetsSent++;
+      this.#stats.bytesSent += packet.length;
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /**
    * Registers a listener called when the agent refused a packet after `send()` had resolved
    * (ECONNREFUSED from a port-unreachable report).
    *

@@ -9,7 +9,7 @@
 
 import { jsSpanEncoder } from "./js_span_encoder.ts";
 import type { SpanEncoderBackend } from "./span_encoder_backend.ts";
-import { wasmSpanEncoder } from "../../wasm/wasm_span_encoder.ts";
+import { wasmSpanEncoder } from "./wasm_span_encoder.ts";
 
 /**
  * The names of the built-in backends.

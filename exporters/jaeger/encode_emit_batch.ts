@@ -15,14 +15,10 @@
  * @module
  */
 
-import { CompactWriter, CT, i64Size, varint32Size } from "./_compact_writer.ts";
-import {
-  EMIT_BATCH_NAME,
-  writeBatch,
-  writeClientStats,
-  writeEmitBatchHeader,
-  writeProcess,
-} from "./_compact_structs.ts";
+import { CompactWriter, CT } from "./_compact_writer.ts";
+import { writeBatch, writeEmitBatchHeader, writeProcess } from "./_compact_structs.ts";
+import { ByteCounter, BytesWriter } from "../pipeline/byte_writer.ts";
+import { writeFrameHead, writeFrameTail } from "./_emit_batch_frame.ts";
 import type { ClientStats, I64, JaegerBatch, JaegerProcess } from "./thrift_model.ts";
 
 function checkSeqId(seqId: number): void {
@@ -138,17 +134,10 @@ export interface EmitBatchFrame {
  * ```
  */
 export function emitBatchOverhead(frame: EmitBatchFrame, spanCount: number): number {
-  let n = 2 + varint32Size(frame.seqId) + 1 + EMIT_BATCH_NAME.length; // message header
-  n += 1; // args field 1 header
-  n += 1 + frame.processBytes.length; // batch field 1
-  n += 1 + (spanCount < 15 ? 1 : 1 + varint32Size(spanCount)); // field 2 + list header
-  if (frame.seqNo != null) n += 1 + i64Size(frame.seqNo);
-  const stats = frame.stats;
-  if (stats != null) {
-    n += 1 + 3 + 1 + i64Size(stats.fullQueueDroppedSpans) +
-      i64Size(stats.tooLargeDroppedSpans) + i64Size(stats.failedToEmitSpans);
-  }
-  return n + 2; // batch stop, args stop
+  const c = new ByteCounter();
+  writeFrameHead(c, frame, spanCount);
+  writeFrameTail(c, frame);
+  return c.length;
 }
 
 /**
@@ -199,25 +188,10 @@ export function assembleEmitBatch(
   }
   let size = emitBatchOverhead(frame, spanCount);
   for (let i = 0; i < chunks.length; i++) size += chunks[i]!.length;
-  const w = new CompactWriter(size);
-  writeEmitBatchHeader(w, frame.seqId);
-  w.structBegin(); // args
-  w.writeFieldHeader(CT.STRUCT, 1);
-  w.structBegin(); // batch
-  w.writeFieldHeader(CT.STRUCT, 1);
-  w.writeRaw(frame.processBytes);
-  w.writeFieldHeader(CT.LIST, 2);
-  w.writeListHeader(CT.STRUCT, spanCount);
-  for (let i = 0; i < chunks.length; i++) w.writeRaw(chunks[i]!);
-  if (frame.seqNo != null) {
-    w.writeFieldHeader(CT.I64, 3);
-    w.writeI64(frame.seqNo);
-  }
-  if (frame.stats != null) {
-    w.writeFieldHeader(CT.STRUCT, 4);
-    writeClientStats(w, frame.stats);
-  }
-  w.structEnd(); // batch
-  w.structEnd(); // args
-  return w.pos === w.buf.length ? w.buf : w.buf.slice(0, w.pos);
+  const w = new BytesWriter(size);
+  writeFrameHead(w, frame, spanCount);
+  for (let i = 0; i < chunks.length; i++) w.bytes(chunks[i]!);
+  writeFrameTail(w, frame);
+  const out = w.written();
+  return out.length === out.buffer.byteLength ? out : out.slice();
 }

@@ -17,6 +17,7 @@ import type { I64, I64Parts, JaegerLog, JaegerSpan, JaegerTag } from "./thrift_m
 import { ByteBuffer, SLACK } from "./_byte_buffer.ts";
 import { i64RangeError } from "./_compact_writer.ts";
 import { type TagFieldsWriter, tagLoader } from "./_tag_loader.ts";
+import { encodeTraceSpan } from "./_span_writer.ts";
 
 /** This encoder's own buffer: its results stay valid until its own next call. */
 const out: ByteBuffer = new ByteBuffer(64 * 1024);
@@ -187,4 +188,4 @@ function encodeSpans(spans: readonly JaegerSpan[]): EncodedSpans {
  * assert.equal(encoded.bytes.at(-1), 0); // the struct's stop byte
  * ```
  */
-export const jsSpanEncoder: SpanEncoderBackend = { name: "js", encodeSpans };
+export const jsSpanEncoder: SpanEncoderBackend = { name: "js", encodeSpans, encodeTraceSpan };

@@ -1,7 +1,10 @@
 /**
- * The Jaeger exporter's pure part: the Thrift model, the compact-Thrift codec, the encoding
- * backends, the batch encoder and the terminal waterfall. It does no I/O and imports no `node:`
- * module, so it runs in browsers too. The UDP parts have their own entry points:
+ * The Jaeger exporter's pure part: the Thrift model, the compact-Thrift codec, IOx's mapping
+ * (written once, for every writer), the encoding backends (`"js"`, and `"wasm"`, which drives
+ * the module `@spanwire/trace/wasm` loads), the Jaeger protocol of the export pipeline
+ * ({@linkcode JaegerSpanEncoder} and {@linkcode EmitBatchFramer}; {@linkcode BatchEncoder} pairs
+ * them, and packs spans synchronously) and the terminal waterfall. It does no I/O and imports no
+ * `node:` module, so it runs in browsers too. The UDP parts have their own entry points:
  * `@spanwire/trace/exporters/jaeger/agent` (`JaegerAgentExporter`) and
  * `@spanwire/trace/exporters/jaeger/testing` (`MockJaegerAgent`).
  *
@@ -20,6 +23,8 @@ export {
 export { type DecodedEmitBatch, decodeEmitBatch } from "./decode_emit_batch.ts";
 export { DecodeError } from "./decode_error.ts";
 export { jsSpanEncoder } from "./js_span_encoder.ts";
+export { JaegerSpanEncoder } from "./jaeger_span_encoder.ts";
+export { EmitBatchFramer } from "./emit_batch_framer.ts";
 export {
   metadataToTag,
   processToJaeger,
@@ -38,3 +43,4 @@ export {
 } from "./batch_encoder.ts";
 export { type BackendName, backendNames, defaultBackendName, resolveBackend } from "./backends.ts";
 export { formatWaterfall, type WaterfallOptions } from "./waterfall.ts";
+export { wasmSpanEncoder, type WasmSpanEncoderBackend } from "./wasm_span_encoder.ts";

@@ -16,8 +16,10 @@
  *   counts as missing.
  * - `tags`: the metadata, typed (see {@linkcode metadataToTag}), plus the status: `ok=true` for
  *   ok, `error=true` for error (as IOx, only when the metadata has no entry of that name), and
- *   `otel.status_description=<message>` when the status came with a message (same rule). All
- *   sorted by key (code-unit order), as IOx's `BTreeMap`. Absent when empty.
+ *   `otel.status_description=<message>` when the status came with a message (same rule), and
+ *   `span.kind=<kind>` for a kind other than `"internal"` (OpenTelemetry's Jaeger convention;
+ *   same rule). All sorted by key (code-unit order), as IOx's `BTreeMap`. Absent when empty.
+ *   These rules live in one place (`_mapping.ts`) for every Jaeger writer.
  * - `logs`: one per event: timestamp in microseconds (rounded down), fields `event=<message>`
  *   first, then the event's metadata sorted by key. Absent when there are no events.
  *
@@ -25,7 +27,17 @@
  */
 
 import type { MetadataInit, MetadataValue, Span } from "../../trace/span.ts";
-import { Float } from "../../trace/span.ts";
+import {
+  collectMetadata,
+  collectSpanTags,
+  doubleOf,
+  durationMicros,
+  KeyOrder,
+  micros,
+  TagKind,
+  tagKindOf,
+  tagScratch,
+} from "./_mapping.ts";
 import {
   type I64Parts,
   type JaegerLog,
@@ -37,11 +49,7 @@ import {
   TagType,
 } from "./thrift_model.ts";
 
-/** The tag key holding the status message, when a status was set with one. */
-export const STATUS_DESCRIPTION_TAG = "otel.status_description";
-
-const I64_MIN = -(2n ** 63n);
-const I64_MAX = 2n ** 63n - 1n;
+export { SPAN_KIND_TAG, STATUS_DESCRIPTION_TAG } from "./_mapping.ts";
 
 function makeTag(
   key: string,
@@ -80,75 +88,37 @@ function makeTag(
  * ```
  */
 export function metadataToTag(key: string, value: MetadataValue): JaegerTag {
-  switch (typeof value) {
-    case "string":
-      return makeTag(key, TagType.STRING, value, undefined, undefined, undefined);
-    case "number":
-      return Number.isSafeInteger(value)
-        ? makeTag(key, TagType.LONG, undefined, undefined, undefined, value)
-        : makeTag(key, TagType.DOUBLE, undefined, value, undefined, undefined);
-    case "boolean":
-      return makeTag(key, TagType.BOOL, undefined, undefined, value, undefined);
-    case "bigint":
-      return value >= I64_MIN && value <= I64_MAX
-        ? makeTag(key, TagType.LONG, undefined, undefined, undefined, value)
-        : makeTag(key, TagType.STRING, String(value), undefined, undefined, undefined);
+  switch (tagKindOf(value)) {
+    case TagKind.STRING:
+      return makeTag(key, TagType.STRING, value as string, undefined, undefined, undefined);
+    case TagKind.LONG:
+      return makeTag(key, TagType.LONG, undefined, undefined, undefined, value as number | bigint);
+    case TagKind.DOUBLE:
+      return makeTag(key, TagType.DOUBLE, undefined, doubleOf(value), undefined, undefined);
+    case TagKind.BOOL:
+      return makeTag(key, TagType.BOOL, undefined, undefined, value as boolean, undefined);
     default:
-      if (value instanceof Float) {
-        return makeTag(key, TagType.DOUBLE, undefined, Number(value.value), undefined, undefined);
-      }
       return makeTag(key, TagType.STRING, String(value), undefined, undefined, undefined);
   }
 }
 
-/** Sorts tags by key in place (insertion sort: metadata is small and often nearly sorted). */
-function sortByKey(tags: JaegerTag[]): JaegerTag[] {
-  for (let i = 1; i < tags.length; i++) {
-    const t = tags[i]!;
-    const k = t.key;
-    let j = i - 1;
-    if (tags[j]!.key <= k) continue;
-    while (j >= 0 && tags[j]!.key > k) {
-      tags[j + 1] = tags[j]!;
-      j--;
-    }
-    tags[j + 1] = t;
-  }
-  return tags;
-}
+const scratch = tagScratch();
+const spanOrder = new KeyOrder();
+const eventOrder = new KeyOrder();
 
-// Spans of one kind carry the same keys in the same order, span after span: remember the last
-// key sequence and its sorted order, so that the common case is a permutation, not a sort.
-let memoKeys: string[] = [];
-let memoOrder: number[] = [];
-
-/** The tags sorted by key (a new array, or `tags` itself when it has fewer than two). */
-function sortedByKey(tags: JaegerTag[]): JaegerTag[] {
-  const n = tags.length;
-  if (n < 2) return tags;
-  const keys = memoKeys;
-  if (keys.length === n) {
-    let i = 0;
-    while (i < n && tags[i]!.key === keys[i]) i++;
-    if (i === n) {
-      const order = memoOrder;
-      const out: JaegerTag[] = new Array(n);
-      for (let j = 0; j < n; j++) out[j] = tags[order[j]!]!;
-      return out;
-    }
+/** The `n` collected tags, sorted by key, as Jaeger tags (after `first`, if given). */
+function sortedTags(n: number, order: KeyOrder, first?: JaegerTag): JaegerTag[] {
+  const idx = order.of(scratch.keys, n);
+  const keys = scratch.keys;
+  const values = scratch.values;
+  const off = first === undefined ? 0 : 1;
+  const out: JaegerTag[] = new Array(n + off);
+  if (first !== undefined) out[0] = first;
+  for (let i = 0; i < n; i++) {
+    const j = idx[i]!;
+    out[i + off] = metadataToTag(keys[j]!, values[j]!);
   }
-  const newKeys: string[] = new Array(n);
-  for (let i = 0; i < n; i++) newKeys[i] = tags[i]!.key;
-  const out = sortByKey(tags.slice());
-  const index = new Map<JaegerTag, number>();
-  for (let i = 0; i < n; i++) index.set(tags[i]!, i);
-  memoKeys = newKeys;
-  memoOrder = out.map((t) => index.get(t)!);
   return out;
-}
-
-function micros(t: number | undefined): number {
-  return t === undefined || !Number.isFinite(t) ? 0 : Math.floor(t);
 }
 
 function eventToLog(
@@ -156,16 +126,9 @@ function eventToLog(
   message: string,
   metadata: ReadonlyMap<string, MetadataValue>,
 ): JaegerLog {
-  const fields: JaegerTag[] = [
-    makeTag("event", TagType.STRING, message, undefined, undefined, undefined),
-  ];
-  if (metadata.size > 0) {
-    const rest: JaegerTag[] = [];
-    metadata.forEach((v, k) => rest.push(metadataToTag(k, v)));
-    sortByKey(rest);
-    for (let i = 0; i < rest.length; i++) fields.push(rest[i]!);
-  }
-  return { timestamp: micros(time), fields };
+  const first = makeTag("event", TagType.STRING, message, undefined, undefined, undefined);
+  const n = collectMetadata(metadata, scratch);
+  return { timestamp: micros(time), fields: sortedTags(n, eventOrder, first) };
 }
 
 /**
@@ -197,28 +160,9 @@ export function spanToJaeger(span: Span): JaegerSpan {
   const traceId = ctx.traceId;
   const parent = ctx.parentSpanId;
 
-  // Tags: metadata, plus the status (only when the metadata lacks that key), sorted by key.
-  const metadata = span.metadata;
-  const status = span.status;
-  let tags: JaegerTag[] | undefined;
-  if (metadata.size > 0 || status !== "unknown") {
-    const list: JaegerTag[] = [];
-    metadata.forEach((v, k) => list.push(metadataToTag(k, v)));
-    tags = list;
-    if (status !== "unknown") {
-      const key = status === "ok" ? "ok" : "error";
-      if (!metadata.has(key)) {
-        tags.push(makeTag(key, TagType.BOOL, undefined, undefined, true, undefined));
-      }
-      const message = span.statusMessage;
-      if (message !== undefined && !metadata.has(STATUS_DESCRIPTION_TAG)) {
-        tags.push(
-          makeTag(STATUS_DESCRIPTION_TAG, TagType.STRING, message, undefined, undefined, undefined),
-        );
-      }
-    }
-    tags = sortedByKey(tags);
-  }
+  // Tags: metadata, status, status message and kind (see _mapping.ts), sorted by key.
+  const n = collectSpanTags(span, scratch);
+  const tags = n > 0 ? sortedTags(n, spanOrder) : undefined;
 
   let logs: JaegerLog[] | undefined;
   const events = span.events;
@@ -245,13 +189,6 @@ export function spanToJaeger(span: Span): JaegerSpan {
     }
   }
 
-  const start = span.start;
-  const end = span.end;
-  let duration = 0;
-  if (start !== undefined && end !== undefined && Number.isFinite(start) && Number.isFinite(end)) {
-    duration = Math.max(0, Math.trunc(end - start));
-  }
-
   return {
     traceIdLow: { hi: traceId.w2, lo: traceId.w3 } as I64Parts,
     traceIdHigh: { hi: traceId.w0, lo: traceId.w1 } as I64Parts,
@@ -260,8 +197,8 @@ export function spanToJaeger(span: Span): JaegerSpan {
     operationName: span.name,
     references,
     flags: ctx.sampled ? 1 : 0,
-    startTime: micros(start),
-    duration,
+    startTime: micros(span.start),
+    duration: durationMicros(span.start, span.end),
     tags,
     logs,
   };

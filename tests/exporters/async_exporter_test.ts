@@ -261,17 +261,16 @@ Deno.test("AsyncExporter: a partly filled packet goes out on the timer", async (
   await exporter.close();
 });
 
-Deno.test("AsyncExporter: export() never throws, even when the packer does", async () => {
+Deno.test("AsyncExporter: export() never throws, even when the encoder does", async () => {
   const warnings: string[] = [];
   const exporter = new AsyncExporter({
     packer: {
-      add: () => {
-        throw new Error("broken packer");
+      encoder: {
+        encode: () => {
+          throw new Error("broken packer");
+        },
       },
-      flush: () => [],
-      pendingSpans: 0,
-      tooLargeDropped: 0,
-      recordDropped: () => {},
+      framer: new BatchEncoder({ serviceName: "svc" }).framer,
     },
     sink: { send: () => true },
     warn: (m) => warnings.push(m),
@@ -329,4 +328,43 @@ Deno.test("AsyncExporter: drain() keeps the event loop alive until the work is d
   await exporter.close();
   assert.ok(sent > 1);
   assert.equal(exporter.stats().exported, 30);
+});
+
+Deno.test("AsyncExporter: flushSync() sends the queue and a packet waiting for the rate limit", async () => {
+  const clock = new SteppedClock();
+  const sent: Uint8Array[] = [];
+  const sync: Uint8Array[] = [];
+  const exporter = new AsyncExporter({
+    packer: new BatchEncoder({ serviceName: "svc", maxPacketSize: 1472 }),
+    sink: { send: (p) => (sent.push(p), true), sendSync: (p) => (sync.push(p), true) },
+    clock,
+    maxMessagesPerSecond: 1,
+    warn: () => {},
+  });
+  const spans = makeStandardSpans(40);
+  for (const s of spans) exporter.export(s);
+  await settle();
+  assert.equal(sent.length, 1); // the second packet waits a second for the rate limit
+  assert.ok(clock.sleeping > 0);
+  const { sent: n, lost } = exporter.flushSync();
+  assert.equal(lost, 0);
+  const count = (ps: Uint8Array[]): number =>
+    ps.reduce((k, p) => k + decodeEmitBatch(p).batch.spans.length, 0);
+  assert.equal(count(sent) + count(sync), 40);
+  assert.equal(n, count(sync));
+  clock.advance(10_000);
+  await settle();
+  assert.equal(sent.length, 1); // the waiting packet is not sent twice
+  assert.equal(exporter.stats().exported, 40);
+});
+
+Deno.test("AsyncExporter: flushSync() without a synchronous sink counts what it cannot send", () => {
+  const exporter = new AsyncExporter({
+    packer: new BatchEncoder({ serviceName: "svc" }),
+    sink: { send: () => true },
+    warn: () => {},
+  });
+  for (const s of makeStandardSpans(7)) exporter.export(s);
+  assert.deepEqual(exporter.flushSync(), { sent: 0, lost: 7 });
+  assert.equal(exporter.stats().failedToSend, 7);
 });

@@ -15,7 +15,9 @@ import { join } from "node:path";
 import { absentListsAsEmpty, loadVectors, toBatch as load } from "./_jaeger_vectors.mjs";
 
 const jaeger = await import("spanwire/exporters/jaeger");
-const wasm = await import("spanwire/wasm");
+// The "wasm" backend (wasmSpanEncoder) comes with the Jaeger exporter; its loader's state from
+// spanwire/wasm.
+const wasm = { ...jaeger, ...(await import("spanwire/wasm")) };
 const { assembleEmitBatch, decodeEmitBatch, emitBatchOverhead, encodeEmitBatch, encodeProcess } =
   jaeger;
 

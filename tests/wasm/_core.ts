@@ -4,9 +4,9 @@
 import { ENCODER_WASM_BASE64 } from "../../wasm/_encoder_wasm.generated.ts";
 import {
   createWasmEncoderCore,
-  type EncoderExports,
   type WasmEncoderCore,
-} from "../../wasm/_wasm_encoder_core.ts";
+} from "../../exporters/jaeger/_wasm_encoder_core.ts";
+import type { EncoderExports } from "../../wasm/encoder_module.ts";
 
 const bytes = Uint8Array.from(atob(ENCODER_WASM_BASE64), (c) => c.charCodeAt(0));
 const module = new WebAssembly.Module(bytes);

@@ -6,7 +6,8 @@ import assert from "node:assert/strict";
 import { jsSpanEncoder } from "../../exporters/jaeger/js_span_encoder.ts";
 import type { EncodedSpans } from "../../exporters/jaeger/span_encoder_backend.ts";
 import type { JaegerSpan } from "../../exporters/jaeger/thrift_model.ts";
-import { wasmSpanEncoder, wasmSpanEncoderState } from "../../wasm/mod.ts";
+import { wasmSpanEncoder } from "../../exporters/jaeger/wasm_span_encoder.ts";
+import { wasmSpanEncoderState } from "../../wasm/mod.ts";
 import { randomBatch, randomSpan, Rng, StringSource } from "./_random_spans.ts";
 import { newCore } from "./_core.ts";
 

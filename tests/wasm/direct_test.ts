@@ -9,7 +9,7 @@ import assert from "node:assert/strict";
 import { jsSpanEncoder } from "../../exporters/jaeger/js_span_encoder.ts";
 import { spanToJaeger } from "../../exporters/jaeger/span_to_jaeger.ts";
 import { Span } from "../../trace/span.ts";
-import { wasmSpanEncoder } from "../../wasm/mod.ts";
+import { wasmSpanEncoder } from "../../exporters/jaeger/wasm_span_encoder.ts";
 import { makeStandardSpans } from "../_standard_span.ts";
 import { Rng } from "./_random_spans.ts";
 import { randomTraceSpan } from "./_random_trace_spans.ts";

@@ -6,6 +6,7 @@
 import assert from "node:assert/strict";
 
 const wasmMod = new URL("../../wasm/mod.ts", import.meta.url).href;
+const backendMod = new URL("../../exporters/jaeger/wasm_span_encoder.ts", import.meta.url).href;
 const jsMod = new URL("../../exporters/jaeger/js_span_encoder.ts", import.meta.url).href;
 const convertMod = new URL("../../exporters/jaeger/span_to_jaeger.ts", import.meta.url).href;
 const traceMod = new URL("../../trace/mod.ts", import.meta.url).href;
@@ -24,7 +25,9 @@ async function run(setup: string, callInit: boolean): Promise<Outcome> {
     const warnings = [];
     console.warn = (m) => warnings.push(String(m));
     ${setup}
-    const w = await import(${JSON.stringify(wasmMod)});
+    const w = { ...(await import(${JSON.stringify(wasmMod)})), ...(await import(${
+    JSON.stringify(backendMod)
+  })) };
     const { jsSpanEncoder } = await import(${JSON.stringify(jsMod)});
     const { spanToJaeger } = await import(${JSON.stringify(convertMod)});
     const { Span } = await import(${JSON.stringify(traceMod)});

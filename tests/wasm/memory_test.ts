@@ -5,7 +5,8 @@
 import assert from "node:assert/strict";
 import { jsSpanEncoder } from "../../exporters/jaeger/js_span_encoder.ts";
 import type { JaegerSpan, JaegerTag } from "../../exporters/jaeger/thrift_model.ts";
-import { wasmMemoryBytes, wasmSpanEncoder } from "../../wasm/mod.ts";
+import { wasmSpanEncoder } from "../../exporters/jaeger/wasm_span_encoder.ts";
+import { wasmMemoryBytes } from "../../wasm/mod.ts";
 import { newCore } from "./_core.ts";
 import { freshString, randomBatch, Rng, StringSource } from "./_random_spans.ts";
 

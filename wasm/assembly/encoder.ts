@@ -1,7 +1,7 @@
 // The WASM half of the "wasm" span encoder backend: turns a staged batch of Jaeger spans into
 // compact-Thrift `Span` structs, byte for byte as Apache Thrift's TCompactProtocol writes them.
 //
-// JavaScript (wasm/_stage.ts) walks the JaegerSpan objects once and writes a word stream (the
+// JavaScript (exporters/jaeger/_wasm_encoder_core.ts, its constants in _wasm_stage.ts) walks the spans once and writes a word stream (the
 // "stage") straight into this module's memory; one call to `encode` then writes every span.
 // Nothing here allocates: the module is built with the stub runtime and only reads and writes
 // linear memory at the addresses it is given. JavaScript owns the memory layout and grows the

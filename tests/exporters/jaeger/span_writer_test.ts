@@ -10,7 +10,7 @@ import { jsSpanEncoder } from "../../../exporters/jaeger/js_span_encoder.ts";
 import { spanToJaeger } from "../../../exporters/jaeger/span_to_jaeger.ts";
 import { BatchEncoder } from "../../../exporters/jaeger/batch_encoder.ts";
 import { decodeEmitBatch } from "../../../exporters/jaeger/decode_emit_batch.ts";
-import { wasmSpanEncoder } from "../../../wasm/mod.ts";
+import { wasmSpanEncoder } from "../../../exporters/jaeger/wasm_span_encoder.ts";
 import {
   float,
   type MetadataValue,

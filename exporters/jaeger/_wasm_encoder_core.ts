@@ -29,20 +29,39 @@
 // intern table is bounded (entries and bytes): full, it takes nothing more during a call, and
 // it is cleared at the start of the next.
 
-import type { I64Parts, JaegerSpan, JaegerTag } from "../exporters/jaeger/thrift_model.ts";
-import type { EncodedSpans } from "../exporters/jaeger/span_encoder_backend.ts";
-import type { WriteSpans } from "../exporters/jaeger/_span_writer.ts";
-import { i64RangeError } from "../exporters/jaeger/_compact_writer.ts";
-import { type TagFieldsWriter, tagLoader } from "../exporters/jaeger/_tag_loader.ts";
-import { Float, type MetadataValue, type Span } from "../trace/span.ts";
+import type { I64Parts, JaegerSpan, JaegerTag } from "./thrift_model.ts";
+import type { EncodedSpans } from "./span_encoder_backend.ts";
+import type { WriteSpans } from "./_span_writer.ts";
+import { i64RangeError } from "./_compact_writer.ts";
+import { type TagFieldsWriter, tagLoader } from "./_tag_loader.ts";
+import { Float, type MetadataValue, type Span } from "../../trace/span.ts";
+import {
+  collectMetadata,
+  collectSpanTags,
+  doubleOf,
+  durationMicros,
+  KeyOrder,
+  micros,
+  TagKind,
+  tagKindOf,
+  tagScratch,
+} from "./_mapping.ts";
 
-/** The exports of the compiled module. */
-export interface EncoderExports {
-  memory: WebAssembly.Memory;
-  heapBase(): number;
-  encode(stage: number, count: number, ends: number, out: number): number;
-  encodeTag(stage: number, out: number): number;
-}
+import {
+  ABSENT,
+  MASK_BINARY,
+  MASK_BOOL,
+  MASK_DOUBLE,
+  MASK_LONG,
+  MASK_STR,
+  MASK_TRUE,
+  TAG_REF,
+  V_BOOL,
+  V_DOUBLE,
+  V_LONG,
+  V_STRING,
+} from "./_wasm_stage.ts";
+import type { EncoderExports } from "../../wasm/encoder_module.ts";
 
 const PAGE = 65536;
 const TWO_32 = 4294967296;
@@ -64,14 +83,10 @@ const TAG_SLOTS = 256;
 /** A staged tag longer than this (words) is never interned whole. */
 const TAG_INTERN_MAX_WORDS = 64;
 /** The first word of a whole-tag reference: this | byte length. */
-const TAG_REF = 0x80000000 | 0;
 /** Stage words guaranteed free after `room(p)`: enough for any fixed run of writes. */
 const ROOM = 32;
 
-const I64_MIN = -(2n ** 63n);
-const I64_MAX = 2n ** 63n - 1n;
 /** The tag key holding the status message (as exporters/jaeger/span_to_jaeger.ts). */
-const STATUS_DESCRIPTION_TAG = "otel.status_description";
 
 const textEncoder = new TextEncoder();
 const f64Scratch = new Float64Array(1);
@@ -85,6 +100,8 @@ export interface WasmEncoderCore {
   encodeTraceSpans(spans: readonly Span[]): EncodedSpans;
   /** `spans[from..to)` as {@linkcode WriteSpans} says: a span that throws is skipped. */
   writeTraceSpans: WriteSpans;
+  /** One span, as `encodeTraceSpans([span])`: its bytes, a view of the WASM memory. */
+  encodeTraceSpan(span: Span): Uint8Array;
   /** The WASM memory's size in bytes. */
   memoryBytes(): number;
   /** The intern table: entries, bytes used, and how many times it was cleared. */
@@ -373,11 +390,11 @@ export function createWasmEncoderCore(x: EncoderExports): WasmEncoderCore {
     vBinary: Uint8Array | undefined,
   ): number {
     let mask = 0;
-    if (vStr != null) mask = 1;
-    if (vDouble != null) mask |= 2;
-    if (vBool != null) mask |= vBool ? 36 : 4;
-    if (vLong != null) mask |= 8;
-    if (vBinary != null) mask |= 16;
+    if (vStr != null) mask = MASK_STR;
+    if (vDouble != null) mask |= MASK_DOUBLE;
+    if (vBool != null) mask |= vBool ? MASK_BOOL | MASK_TRUE : MASK_BOOL;
+    if (vLong != null) mask |= MASK_LONG;
+    if (vBinary != null) mask |= MASK_BINARY;
     i32[p] = vType;
     i32[p + 1] = mask;
     p += 2;
@@ -428,7 +445,7 @@ export function createWasmEncoderCore(x: EncoderExports): WasmEncoderCore {
       }
       room(p);
     } else {
-      i32[p++] = -1;
+      i32[p++] = ABSENT;
     }
     i32[p] = s.flags;
     p = i64(p + 1, s.startTime);
@@ -438,7 +455,7 @@ export function createWasmEncoderCore(x: EncoderExports): WasmEncoderCore {
       p = tagList(p, tags);
       room(p);
     } else {
-      i32[p++] = -1;
+      i32[p++] = ABSENT;
     }
     const logs = s.logs;
     if (logs != null) {
@@ -451,7 +468,7 @@ export function createWasmEncoderCore(x: EncoderExports): WasmEncoderCore {
         p = tagList(p, log.fields);
       }
     } else {
-      i32[p++] = -1;
+      i32[p++] = ABSENT;
     }
     return p;
   }
@@ -460,108 +477,53 @@ export function createWasmEncoderCore(x: EncoderExports): WasmEncoderCore {
   // (IOx's), staged without making the Jaeger objects. The differential tests hold it to
   // `jsSpanEncoder.encodeSpans(spans.map(spanToJaeger))`, byte for byte.
 
-  /** Metadata entries being staged: keys, values, and their order sorted by key. */
-  const metaKeys: string[] = [];
-  const metaValues: MetadataValue[] = [];
-  let metaOrder = new Int32Array(64);
+  // The tags being staged, collected by the mapping (exporters/jaeger/_mapping.ts), and the
+  // memo of their sorted order (one for span tags, one for event fields).
+  const scratch = tagScratch();
+  const metaKeys = scratch.keys;
+  const metaValues = scratch.values;
 
-  /** Puts `map`'s entries into metaKeys/metaValues from index `n`; returns the new count. */
-  function collect(map: ReadonlyMap<string, MetadataValue>, n: number): number {
-    for (const [k, v] of map) {
-      metaKeys[n] = k;
-      metaValues[n] = v;
-      n++;
-    }
-    return n;
-  }
-
-  /**
-   * The indexes of the `n` collected entries sorted by key (code-unit order).
-   * `cache` remembers the last keys and their order: spans of one kind have the same keys in
-   * the same order, so the sort is mostly a check that the keys are the ones seen last time.
-   */
-  function sortByKey(n: number, cache: SortCache): Int32Array {
-    const keys = metaKeys;
-    const last = cache.keys;
-    if (n === cache.n) {
-      let i = 0;
-      while (i < n && keys[i] === last[i]) i++;
-      if (i === n) return cache.order;
-    }
-    if (metaOrder.length < n) metaOrder = new Int32Array(2 * n);
-    const order = metaOrder;
-    for (let i = 0; i < n; i++) {
-      const k = keys[i]!;
-      let j = i - 1;
-      while (j >= 0 && keys[order[j]!]! > k) {
-        order[j + 1] = order[j]!;
-        j--;
-      }
-      order[j + 1] = i;
-    }
-    if (n <= SORT_CACHE_MAX) {
-      cache.n = n;
-      const cached = cache.order;
-      for (let i = 0; i < n; i++) {
-        last[i] = keys[i]!;
-        cached[i] = order[i]!;
-      }
-    }
-    return order;
-  }
-
-  /** Stages a metadata entry as a tag, typed as `metadataToTag` types it. */
+  /** Stages a metadata entry as a tag, typed by the mapping (`tagKindOf`). */
   function metaTag(p: number, k: string, v: MetadataValue): number {
     room(p);
     p = key(p, k);
-    switch (typeof v) {
-      case "string":
-        i32[p] = 0;
-        i32[p + 1] = 1;
-        return value(p + 2, v);
-      case "number":
-        if (Number.isSafeInteger(v)) {
-          i32[p] = 3;
-          i32[p + 1] = 8;
-          return i64(p + 2, v);
-        }
-        return doubleTag(p, v);
-      case "boolean":
-        i32[p] = 2;
-        i32[p + 1] = v ? 36 : 4;
+    switch (tagKindOf(v)) {
+      case TagKind.STRING:
+        i32[p] = V_STRING;
+        i32[p + 1] = MASK_STR;
+        return value(p + 2, v as string);
+      case TagKind.LONG:
+        i32[p] = V_LONG;
+        i32[p + 1] = MASK_LONG;
+        return i64(p + 2, v as number | bigint);
+      case TagKind.DOUBLE:
+        return doubleTag(p, doubleOf(v));
+      case TagKind.BOOL:
+        i32[p] = V_BOOL;
+        i32[p + 1] = v ? MASK_BOOL | MASK_TRUE : MASK_BOOL;
         return p + 2;
-      case "bigint":
-        if (v >= I64_MIN && v <= I64_MAX) {
-          i32[p] = 3;
-          i32[p + 1] = 8;
-          return i64(p + 2, v);
-        }
-        i32[p] = 0;
-        i32[p + 1] = 1;
-        return value(p + 2, String(v));
       default:
-        if (v instanceof Float) return doubleTag(p, Number(v.value));
-        i32[p] = 0;
-        i32[p + 1] = 1;
+        i32[p] = V_STRING;
+        i32[p + 1] = MASK_STR;
         return value(p + 2, String(v));
     }
   }
 
   function doubleTag(p: number, v: number): number {
-    i32[p] = 1;
-    i32[p + 1] = 2;
+    i32[p] = V_DOUBLE;
+    i32[p + 1] = MASK_DOUBLE;
     f64Scratch[0] = v;
     i32[p + 2] = i32Scratch[0]!;
     i32[p + 3] = i32Scratch[1]!;
     return p + 4;
   }
 
-  const spanSort: SortCache = newSortCache();
-  const eventSort: SortCache = newSortCache();
+  const spanSort = new KeyOrder();
+  const eventSort = new KeyOrder();
 
   /** Stages the `n` collected entries (from index 0) sorted by key. */
-  function sortedTags(p: number, n: number, cache: SortCache): number {
-    const order = sortByKey(n, cache);
+  function sortedTags(p: number, n: number, cache: KeyOrder): number {
+    const order = cache.of(metaKeys, n);
     for (let i = 0; i < n; i++) {
       const j = order[i]!;
       p = cachedTag(p, metaKeys[j]!, metaValues[j]!);
@@ -625,10 +587,6 @@ export function createWasmEncoderCore(x: EncoderExports): WasmEncoderCore {
     return e;
   }
 
-  function micros(t: number | undefined): number {
-    return t === undefined || !Number.isFinite(t) ? 0 : Math.floor(t);
-  }
-
   function traceSpan(p: number, s: Span): number {
     room(p);
     slot = 0;
@@ -670,41 +628,19 @@ export function createWasmEncoderCore(x: EncoderExports): WasmEncoderCore {
       }
       room(p);
     } else {
-      i32[p++] = -1;
+      i32[p++] = ABSENT;
     }
     i32[p] = ctx.sampled ? 1 : 0;
-    const start = s.start;
-    const end = s.end;
-    p = i64(p + 1, micros(start));
-    let duration = 0;
-    if (
-      start !== undefined && end !== undefined && Number.isFinite(start) && Number.isFinite(end)
-    ) {
-      duration = Math.max(0, Math.trunc(end - start));
-    }
-    p = i64(p, duration);
+    p = i64(p + 1, micros(s.start));
+    p = i64(p, durationMicros(s.start, s.end));
 
-    const metadata = s.metadata;
-    const status = s.status;
-    if (metadata.size > 0 || status !== "unknown") {
-      let n = collect(metadata, 0);
-      if (status !== "unknown") {
-        const k = status === "ok" ? "ok" : "error";
-        if (!metadata.has(k)) {
-          metaKeys[n] = k;
-          metaValues[n++] = true;
-        }
-        const message = s.statusMessage;
-        if (message !== undefined && !metadata.has(STATUS_DESCRIPTION_TAG)) {
-          metaKeys[n] = STATUS_DESCRIPTION_TAG;
-          metaValues[n++] = message;
-        }
-      }
+    const n = collectSpanTags(s, scratch);
+    if (n > 0) {
       i32[p++] = n;
       p = sortedTags(p, n, spanSort);
       room(p);
     } else {
-      i32[p++] = -1;
+      i32[p++] = ABSENT;
     }
 
     const events = s.events;
@@ -715,13 +651,13 @@ export function createWasmEncoderCore(x: EncoderExports): WasmEncoderCore {
         const ev = events[i]!;
         room(p);
         p = i64(p, micros(ev.time));
-        const n = collect(ev.metadata, 0);
+        const n = collectMetadata(ev.metadata, scratch);
         i32[p] = n + 1;
         p = cachedTag(p + 1, "event", ev.message);
         p = sortedTags(p, n, eventSort);
       }
     } else {
-      i32[p++] = -1;
+      i32[p++] = ABSENT;
     }
     return p;
   }
@@ -782,21 +718,25 @@ export function createWasmEncoderCore(x: EncoderExports): WasmEncoderCore {
     return { bytes: u8.subarray(outBase, outEnd), written: k };
   };
 
+  const one: Span[] = [];
+  function encodeTraceSpan(s: Span): Uint8Array {
+    one[0] = s;
+    try {
+      return run(one, traceSpan).bytes;
+    } finally {
+      one.length = 0;
+    }
+  }
+
   ensureBytes(internEnd + SLACK + 64 * 1024);
   return {
     writeTraceSpans,
+    encodeTraceSpan,
     encodeSpans: (spans) => run(spans, span),
     encodeTraceSpans: (spans) => run(spans, traceSpan),
     memoryBytes: () => memory.buffer.byteLength,
     internStats: () => ({ entries, bytes: internTop - internBase, resets }),
   };
-}
-
-/** The last sorted key list of one kind (span metadata, event metadata) and its order. */
-interface SortCache {
-  n: number;
-  keys: string[];
-  order: Int32Array;
 }
 
 /** The fields of the last Jaeger tag seen at one position, and its intern entry. */
@@ -823,12 +763,6 @@ function newJaegerTagMemo(): JaegerTagMemo {
 }
 
 /** Key lists longer than this are sorted every time. */
-const SORT_CACHE_MAX = 64;
-
-function newSortCache(): SortCache {
-  return { n: -1, keys: new Array(SORT_CACHE_MAX).fill(""), order: new Int32Array(SORT_CACHE_MAX) };
-}
-
 function align(n: number, to: number): number {
   return Math.ceil(n / to) * to;
 }
