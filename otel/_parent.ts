@@ -1,12 +1,12 @@
-// spanwire's context of an OpenTelemetry span (ours: its context as is; another's: converted,
-// once per span context object).
+// spanwire's context of an OpenTelemetry span: ours, its context as is; another's (a remote
+// context another propagator extracted, `trace.wrapSpanContext`), converted each time. No cache
+// keyed by the span context: a WeakMap entry per request costs the garbage collector ephemeron
+// work on every cycle, and such a context usually parents one span.
 
 import type { Span as OtelSpanApi, SpanContext as OtelSpanContext } from "@opentelemetry/api";
 import type { SpanContext } from "../trace/span_context.ts";
 import { OtelSpan } from "./_otel_span.ts";
 import { fromOtelSpanContext } from "./_span_context.ts";
-
-const converted = new WeakMap<OtelSpanContext, SpanContext | null>();
 
 /** spanwire's context of `span`, or `undefined` when its span context is not valid. */
 export function spanwireContextOf(span: OtelSpanApi): SpanContext | undefined {
@@ -18,10 +18,9 @@ export function spanwireContextOf(span: OtelSpanApi): SpanContext | undefined {
     return undefined;
   }
   if (sc === null || typeof sc !== "object") return undefined;
-  let ctx = converted.get(sc);
-  if (ctx === undefined) {
-    ctx = fromOtelSpanContext(sc) ?? null;
-    converted.set(sc, ctx);
+  try {
+    return fromOtelSpanContext(sc);
+  } catch {
+    return undefined;
   }
-  return ctx ?? undefined;
 }

@@ -43,10 +43,9 @@ export interface SpanwireTracerProviderOptions {
   /**
    * Record each span's instrumentation scope (the tracer's name and version) as the metadata
    * `otel.scope.name` and `otel.scope.version`, as OpenTelemetry specifies for exporters
-   * without scopes (Jaeger). Default false: the model has no place for a scope, and the two
-   * extra entries cost more than the rest of the OpenTelemetry layer (bench/otel_bench.ts:
-   * 1.5 to 2.5 µs of process CPU a span in the pipeline, mostly garbage collection, as the
-   * ninth entry doubles the metadata map's table).
+   * without scopes (Jaeger). Default false: the model has no place for a scope, and a ninth
+   * metadata entry doubles the table of the span's metadata map (spans with eight entries, as
+   * the standard span, fit the smaller one).
    */
   recordScope?: boolean;
 }
