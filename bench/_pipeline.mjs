@@ -21,15 +21,36 @@ let seq = 0;
  * given encoder backend. `lib` = { trace, exporters } (the modules).
  */
 export function ourJaeger(lib, backend, label = `spanwire → Jaeger UDP (${backend})`) {
+  return ours(lib, label, (ports) => ({
+    env: {
+      TRACES_EXPORTER: "jaeger",
+      TRACES_EXPORTER_JAEGER_AGENT_HOST: "127.0.0.1",
+      TRACES_EXPORTER_JAEGER_AGENT_PORT: String(ports.udp),
+      HOSTNAME: "bench-host",
+    },
+    options: { backend, exitHooks: false },
+  }));
+}
+
+/** spanwire through tracingFromEnv with TRACES_EXPORTER=otlp: OTLP/protobuf over HTTP. */
+export function ourOtlp(lib, label = "spanwire → OTLP/proto HTTP") {
+  return ours(lib, label, (ports) => ({
+    env: {
+      TRACES_EXPORTER: "otlp",
+      OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${ports.http}`,
+      HOSTNAME: "bench-host",
+    },
+    options: { exitHooks: false },
+  }));
+}
+
+/** spanwire through tracingFromEnv with the environment `configure(ports)` gives. */
+function ours(lib, label, configure) {
   return {
     name: label,
     async setup(ports) {
-      const tracing = lib.exporters.tracingFromEnv({
-        TRACES_EXPORTER: "jaeger",
-        TRACES_EXPORTER_JAEGER_AGENT_HOST: "127.0.0.1",
-        TRACES_EXPORTER_JAEGER_AGENT_PORT: String(ports.udp),
-        HOSTNAME: "bench-host",
-      }, { backend, exitHooks: false });
+      const { env, options } = configure(ports);
+      const tracing = lib.exporters.tracingFromEnv(env, options);
       const { SpanContext, SpanId, TraceId, SpanRecorder, float } = lib.trace;
       const collector = tracing.collector;
       const ratio = float(0.25);

@@ -23,6 +23,7 @@ import {
   otelOtlpProto,
   ourJaeger,
   ourOtelApi,
+  ourOtlp,
   runPipeline,
 } from "./_pipeline.mjs";
 
@@ -68,6 +69,7 @@ if (import.meta.main) {
     ourJaeger(lib, "js"),
     ourJaeger(lib, "wasm"),
     ourOtelApi(lib, otel, "js"),
+    ourOtlp(lib),
     otelOtlpProto(otel),
     otelJaeger(otel),
   ].filter((c) => c.name.includes(only));

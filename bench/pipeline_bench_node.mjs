@@ -23,6 +23,7 @@ import {
   otelOtlpProto,
   ourJaeger,
   ourOtelApi,
+  ourOtlp,
   runPipeline,
 } from "./_pipeline.mjs";
 
@@ -61,6 +62,7 @@ const contenders = [
   ourJaeger(lib, "js"),
   ourJaeger(lib, "wasm"),
   ourOtelApi(lib, otel, "wasm"),
+  ourOtlp(lib),
   otelOtlpProto(otel),
   otelJaeger(otel),
 ].filter((c) => c.name.includes(only));

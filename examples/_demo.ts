@@ -7,6 +7,8 @@
 // - embedded (no TRACES_EXPORTER_JAEGER_AGENT_HOST): spans go over real UDP to a local
 //   `MockJaegerAgent` on a free port, and every trace that arrived there is drawn as a waterfall,
 //   with the agent's and the exporter's counts;
+// - OTLP (TRACES_EXPORTER=otlp): spans go over OTLP/HTTP to an embedded `MockOtlpReceiver`,
+//   or, when OTEL_EXPORTER_OTLP_ENDPOINT (or ..._TRACES_ENDPOINT) is set, to that collector;
 // - external (TRACES_EXPORTER=jaeger and the agent host and port set, the seed's Step 2): spans
 //   go to that agent (a Jaeger all-in-one, or `deno task agent`), and the link to each trace in
 //   the Jaeger UI is printed.
@@ -19,10 +21,12 @@ import {
 } from "../exporters/mod.ts";
 import { formatWaterfall, type JaegerSpan } from "../exporters/jaeger/mod.ts";
 import { MockJaegerAgent } from "../exporters/jaeger/testing.ts";
+import { MockOtlpReceiver } from "../exporters/otlp/testing.ts";
+import { otlpToJaeger } from "./_otlp_to_jaeger.ts";
 import { spanContextOf, tracedFetch, traceLayer } from "../http/mod.ts";
 import { Span, SpanContext, SpanId, SpanRecorder, TraceId } from "../trace/mod.ts";
 import { createQueryService } from "./_service.ts";
-import { jaegerTraceId } from "./_trace_assembler.ts";
+import { thriftTraceId as jaegerTraceId } from "../allinone/mod.ts";
 import { paint } from "./_term.ts";
 
 /** Options of {@linkcode runDemo}. */
@@ -171,7 +175,13 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
   const bold = (text: string): string => paint(color, "1", text);
   const dim = (text: string): string => paint(color, "2", text);
   const host = (get("TRACES_EXPORTER_JAEGER_AGENT_HOST") ?? "").trim();
-  const embedded = host === "";
+  // OTLP (TRACES_EXPORTER=otlp, or OTEL_TRACES_EXPORTER=otlp when TRACES_EXPORTER is unset):
+  // embedded unless an OTLP endpoint is set.
+  const selector = (get("TRACES_EXPORTER") ?? "").trim() || (get("OTEL_TRACES_EXPORTER") ?? "");
+  const otlp = selector.trim().toLowerCase() === "otlp";
+  const otlpEndpoint = (get("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT") ?? "").trim() ||
+    (get("OTEL_EXPORTER_OTLP_ENDPOINT") ?? "").trim();
+  const embedded = otlp ? otlpEndpoint === "" : host === "";
   const perPartitionTracing = perPartitionTracingOn(get("INFLUXDB_IOX_PER_PARTITION_TRACING"));
   const result: DemoResult = {
     mode: embedded ? "embedded" : "external",
@@ -183,11 +193,20 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
   };
 
   // 1. The exporter, configured from the environment (the embedded agent overrides where to).
-  let agent: MockJaegerAgent | undefined;
+  let agent: EmbeddedReceiver | undefined;
   let tracing: Tracing | undefined;
   try {
-    if (embedded) {
-      agent = await MockJaegerAgent.start();
+    if (embedded && otlp) {
+      agent = otlpReceiver(await MockOtlpReceiver.start());
+      const overrides: Record<string, string> = {
+        TRACES_EXPORTER: "otlp",
+        OTEL_EXPORTER_OTLP_ENDPOINT: agent.url,
+      };
+      tracing = tracingFromEnv({ get: (key) => overrides[key] ?? get(key) }, {
+        warn: options.warn,
+      });
+    } else if (embedded) {
+      agent = jaegerReceiver(await MockJaegerAgent.start());
       const port = String(agent.port);
       const overrides: Record<string, string> = {
         TRACES_EXPORTER: "jaeger",
@@ -233,11 +252,16 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
   write(
     `${bold("spanwire demo")}: an IOx-like query service on ${base},\n` +
       `traced with traceLayer, exported as service "${config.serviceName}" to ` +
-      (embedded
+      (embedded && otlp
+        ? `an embedded\nOTLP receiver at ${agent!.url}/v1/traces\n` +
+          `(set OTEL_EXPORTER_OTLP_ENDPOINT to send to a collector).\n`
+        : embedded
         ? `an embedded\nJaeger agent on udp 127.0.0.1:${
           agent!.port
         } (set TRACES_EXPORTER=jaeger and\n` +
           `TRACES_EXPORTER_JAEGER_AGENT_HOST/PORT to send to another one).\n`
+        : otlp
+        ? `the OTLP\nreceiver at ${t.otlp?.url}.\n`
         : `the Jaeger\nagent at udp ${config.agentHost}:${config.agentPort}.\n`) +
       `Per-partition spans: ${
         perPartitionTracing ? "on" : "off (INFLUXDB_IOX_PER_PARTITION_TRACING=1 turns them on)"
@@ -313,7 +337,9 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
 
   if (!embedded) {
     write(
-      `\nUDP does not confirm delivery: look for the traces in the Jaeger UI\n` +
+      (otlp
+        ? `\nLook for the traces in the Jaeger UI (or your OTLP backend's)\n`
+        : `\nUDP does not confirm delivery: look for the traces in the Jaeger UI\n`) +
         `(service "${config.serviceName}"):\n`,
     );
     const ui = (options.jaegerUiUrl ?? "http://localhost:16686").replace(/\/+$/, "");
@@ -331,25 +357,25 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     result.exitCode = 1;
   }
   await mock.close();
-  result.spans = mock.spans.slice();
+  result.spans = mock.spans();
   result.agent = {
     port: mock.port,
-    packets: mock.packets.length,
-    spans: mock.spans.length,
-    malformed: mock.malformed,
+    packets: mock.packets(),
+    spans: result.spans.length,
+    malformed: mock.malformed(),
   };
   write(
-    `The agent on udp 127.0.0.1:${mock.port} received ${plural(mock.packets.length, "packet")}, ` +
-      `${plural(mock.spans.length, "span")}, ${mock.malformed} malformed.\n`,
+    `The ${mock.label} received ${plural(mock.packets(), mock.unit)}, ` +
+      `${plural(result.spans.length, "span")}, ${mock.malformed()} malformed.\n`,
   );
-  if (mock.spans.length < stats.exported) {
+  if (result.spans.length < stats.exported) {
     write(
-      paint(color, "31", `${stats.exported - mock.spans.length} spans sent did not arrive.`) +
+      paint(color, "31", `${stats.exported - result.spans.length} spans sent did not arrive.`) +
         "\n",
     );
     result.exitCode = 1;
   }
-  if (mock.malformed > 0) result.exitCode = 1;
+  if (mock.malformed() > 0) result.exitCode = 1;
 
   const byTrace = new Map<string, JaegerSpan[]>();
   for (const span of result.spans) {
@@ -382,4 +408,45 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     );
   }
   return result;
+}
+
+/** The demo's embedded receiver: a mock Jaeger agent (UDP) or a mock OTLP receiver (HTTP). */
+interface EmbeddedReceiver {
+  label: string;
+  unit: string;
+  port: number;
+  url: string;
+  packets(): number;
+  spans(): JaegerSpan[];
+  malformed(): number;
+  waitForSpans(count: number, timeoutMs: number): Promise<unknown>;
+  close(): Promise<void>;
+}
+
+function jaegerReceiver(agent: MockJaegerAgent): EmbeddedReceiver {
+  return {
+    label: `agent on udp 127.0.0.1:${agent.port}`,
+    unit: "packet",
+    port: agent.port,
+    url: `udp://127.0.0.1:${agent.port}`,
+    packets: () => agent.packets.length,
+    spans: () => agent.spans.slice(),
+    malformed: () => agent.malformed,
+    waitForSpans: (count, timeoutMs) => agent.waitForSpans(count, timeoutMs),
+    close: () => agent.close(),
+  };
+}
+
+function otlpReceiver(receiver: MockOtlpReceiver): EmbeddedReceiver {
+  return {
+    label: `OTLP receiver on port ${receiver.port}`,
+    unit: "request",
+    port: receiver.port,
+    url: receiver.url,
+    packets: () => receiver.requests.length,
+    spans: () => receiver.spans.map(otlpToJaeger),
+    malformed: () => receiver.malformed,
+    waitForSpans: (count, timeoutMs) => receiver.waitForSpans(count, timeoutMs),
+    close: () => receiver.close(),
+  };
 }

@@ -121,7 +121,7 @@ export async function runDemoServer(options: DemoServerOptions): Promise<number>
   const stats = t.collector.stats();
   if (agent !== undefined) {
     try {
-      await agent.mock.waitForSpans(stats.exported, 10_000);
+      await agent.waitForSpans(stats.exported, 10_000);
     } catch {
       // drawn below: the counts tell what did not arrive
     }

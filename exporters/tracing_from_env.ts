@@ -15,6 +15,9 @@ import { type BackendName, resolveBackend } from "./jaeger/backends.ts";
 import { BatchEncoder, MAX_PACKET_SIZE, MIN_PACKET_SIZE } from "./jaeger/batch_encoder.ts";
 import { JaegerAgentExporter } from "./jaeger/agent_exporter.ts";
 import type { SpanEncoderBackend } from "./jaeger/span_encoder_backend.ts";
+import { type OtlpConfig, otlpConfigFromEnv } from "./otlp/otlp_config.ts";
+import { OtlpExporter } from "./otlp/otlp_exporter.ts";
+import { isNode, nodeHttpFetch } from "./_node_http_fetch.ts";
 
 export type { EnvSource } from "./_env.ts";
 
@@ -69,8 +72,10 @@ export interface Tracing {
   parser: TraceHeaderParser;
   /** Drains the collector (sending what is queued), closes the UDP socket, removes the exit hooks. */
   shutdown: () => Promise<void>;
-  /** The UDP sender. */
-  agent: JaegerAgentExporter;
+  /** The UDP sender (Jaeger; undefined with OTLP). */
+  agent?: JaegerAgentExporter | undefined;
+  /** The OTLP configuration that was read (with `TRACES_EXPORTER=otlp`). */
+  otlp?: OtlpConfig | undefined;
   /** The configuration that was read. */
   config: TracingConfig;
 }
@@ -110,7 +115,8 @@ export interface TracingFromEnvOptions {
  *
  * | variable | default |
  * | --- | --- |
- * | `TRACES_EXPORTER` | `none` (`none` or `jaeger`, any case) |
+ * | `TRACES_EXPORTER` | `none` (`none`, `jaeger` or `otlp`, any case) |
+ * | `OTEL_TRACES_EXPORTER` | read only when `TRACES_EXPORTER` is unset or blank (same values) |
  * | `TRACES_EXPORTER_JAEGER_AGENT_HOST` | `0.0.0.0` |
  * | `TRACES_EXPORTER_JAEGER_AGENT_PORT` | `6831` |
  * | `TRACES_EXPORTER_JAEGER_SERVICE_NAME` | `iox-conductor` |
@@ -133,6 +139,14 @@ export interface TracingFromEnvOptions {
  *
  * The parser records sampled contexts into the collector: `tracing.parser.parse(headers)` is
  * enough.
+ *
+ * With `otlp`, spans go over OTLP/HTTP (`OtlpExporter`: `AsyncExporter` -> `OtlpEncoder` ->
+ * `OtlpHttpSink`), configured by OpenTelemetry's variables (see `otlpConfigFromEnv` in
+ * `@spanwire/trace/exporters/otlp`: `OTEL_EXPORTER_OTLP_ENDPOINT` (default
+ * `http://localhost:4318`), `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT`, `..._HEADERS`,
+ * `..._PROTOCOL` (`http/protobuf` default, or `http/json`), `..._COMPRESSION`, `..._TIMEOUT`,
+ * `OTEL_SERVICE_NAME` (falling back to `TRACES_EXPORTER_JAEGER_SERVICE_NAME`, then
+ * `iox-conductor`) and `OTEL_RESOURCE_ATTRIBUTES`); the header names above still apply.
  *
  * @param env The environment (`Deno.env`, `process.env` or a plain record).
  * @param options The encoder backend and the warning sink.
@@ -166,16 +180,24 @@ export function tracingFromEnv(
   const reader = new EnvReader(env);
   const warn = options.warn ?? ((m: string) => console.warn(m));
   try {
-    const exporter = reader.get("TRACES_EXPORTER");
+    // TRACES_EXPORTER (IOx's) wins; OpenTelemetry's OTEL_TRACES_EXPORTER is read when it is unset.
+    const variable = reader.get("TRACES_EXPORTER")?.trim()
+      ? "TRACES_EXPORTER"
+      : "OTEL_TRACES_EXPORTER";
+    const exporter = reader.get(variable);
     const kind = exporter === undefined ? "none" : exporter.trim().toLowerCase();
     if (kind === "" || kind === "none") return undefined;
-    if (kind !== "jaeger") {
+    if (kind !== "jaeger" && kind !== "otlp") {
       throw new RangeError(
-        `Cannot use TRACES_EXPORTER: ${shown(exporter!)} is not one of "none", "jaeger"`,
+        `Cannot use ${variable}: ${shown(exporter!)} is not one of "none", "jaeger", "otlp"`,
       );
     }
-    const config = readConfig((name) => reader.get(name));
-    return build(config, options, samplerFromEnv(reader)); // OTEL_TRACES_SAMPLER(_ARG)
+    const get = (name: string) => reader.get(name);
+    const config = readConfig(get);
+    const otlp = kind === "otlp"
+      ? otlpConfigFromEnv({ get }, { hostName: osHostname() })
+      : undefined;
+    return build(config, options, samplerFromEnv(reader), otlp); // OTEL_TRACES_SAMPLER(_ARG)
   } finally {
     reader.report(warn);
   }
@@ -214,26 +236,38 @@ function readConfig(get: (name: string) => string | undefined): TracingConfig {
   };
 }
 
-function build(config: TracingConfig, options: TracingFromEnvOptions, sampler: Sampler): Tracing {
-  const backend = resolveBackend(options.backend);
-  const packer = new BatchEncoder({
-    serviceName: config.serviceName,
-    tags: config.tags,
-    maxPacketSize: config.maxPacketSize,
-    backend,
-    warn: options.warn,
-  });
-  const agent = new JaegerAgentExporter({
-    host: config.agentHost,
-    port: config.agentPort,
-    warn: options.warn,
-  });
-  const collector = new AsyncExporter({
-    packer,
-    sink: agent,
-    maxMessagesPerSecond: config.maxMessagesPerSecond,
-    warn: options.warn,
-  });
+function build(
+  config: TracingConfig,
+  options: TracingFromEnvOptions,
+  sampler: Sampler,
+  otlp: OtlpConfig | undefined,
+): Tracing {
+  let collector: AsyncExporter;
+  let agent: JaegerAgentExporter | undefined;
+  if (otlp !== undefined) {
+    // On Node, node:http costs less CPU than its fetch (see _node_http_fetch.ts).
+    const fetch = isNode() ? nodeHttpFetch : undefined;
+    collector = new OtlpExporter({ ...otlp, warn: options.warn, fetch });
+  } else {
+    const packer = new BatchEncoder({
+      serviceName: config.serviceName,
+      tags: config.tags,
+      maxPacketSize: config.maxPacketSize,
+      backend: resolveBackend(options.backend),
+      warn: options.warn,
+    });
+    agent = new JaegerAgentExporter({
+      host: config.agentHost,
+      port: config.agentPort,
+      warn: options.warn,
+    });
+    collector = new AsyncExporter({
+      packer,
+      sink: agent,
+      maxMessagesPerSecond: config.maxMessagesPerSecond,
+      warn: options.warn,
+    });
+  }
   const parser = new TraceHeaderParser({
     jaegerTraceContextHeaderName: config.traceContextHeaderName,
     jaegerDebugName: config.debugName,
@@ -248,5 +282,5 @@ function build(config: TracingConfig, options: TracingFromEnvOptions, sampler: S
       unregister();
     }
   };
-  return { collector, parser, shutdown, agent, config };
+  return { collector, parser, shutdown, agent, otlp, config };
 }

@@ -43,6 +43,9 @@ const NODE_TEST_PACKAGES = ["@opentelemetry/api", "@opentelemetry/instrumentatio
 /** Where the emitted modules live inside the package. */
 const ESM_DIR = "esm";
 
+/** The package's commands (`bin`): name -> source file (it starts with `#!/usr/bin/env node`). */
+const BIN: Record<string, string> = { "spanwire-allinone": "allinone/cli.ts" };
+
 /** What the build produced. */
 export interface BuildResult {
   /** The package directory (npm/ unless `--out`). */
@@ -66,6 +69,7 @@ export interface PackageJson {
   main: string;
   types: string;
   exports: Record<string, { types: string; default: string }>;
+  bin: Record<string, string>;
   files: string[];
   peerDependencies?: Record<string, string>;
   peerDependenciesMeta?: Record<string, { optional: boolean }>;
@@ -306,7 +310,10 @@ export async function build(outDir: string): Promise<BuildResult> {
     written.set(fileName, renameSelfImports(text, packageName));
   };
 
-  const rootNames = entries.map(([, target]) => resolve(ROOT, target));
+  const rootNames = [
+    ...entries.map(([, target]) => resolve(ROOT, target)),
+    ...Object.values(BIN).map((source) => resolve(ROOT, source)),
+  ];
   const program = ts.createProgram({ rootNames, options, host });
 
   // The package's own source files (not lib or @types files).
@@ -396,6 +403,14 @@ export async function build(outDir: string): Promise<BuildResult> {
       if (!written.has(file)) fail(`export ${subpath}: ${relative(ROOT, file)} was not emitted`);
     }
   }
+  const bin: Record<string, string> = {};
+  for (const [name, source] of Object.entries(BIN)) {
+    const file = `${ESM_DIR}/${source.replace(/\.ts$/, ".js")}`;
+    const text = written.get(join(outDir, file));
+    if (text === undefined) fail(`bin ${name}: ${file} was not emitted`);
+    if (!text.startsWith("#!/usr/bin/env node\n")) fail(`bin ${name}: ${file} has no shebang`);
+    bin[name] = `./${file}`;
+  }
   const root = exportsMap["."];
   if (root === undefined) fail(`deno.json has no "." export`);
   const packageJson: PackageJson = {
@@ -425,6 +440,7 @@ export async function build(outDir: string): Promise<BuildResult> {
     main: root.default,
     types: root.types,
     exports: exportsMap,
+    bin,
     files: [`${ESM_DIR}/`],
     // Optional peers: installed by the user who imports the entry point that needs them.
     peerDependencies: Object.fromEntries(

@@ -12,7 +12,16 @@ const config = JSON.parse(await Deno.readTextFile(new URL("../deno.json", import
 const entryPoints: string[] = Object.values(config.exports as Record<string, string>);
 
 /** Where the library's own code (and so its doc examples) lives. */
-const sourceDirs = ["mod.ts", "trace/", "context/", "http/", "exporters/", "wasm/", "otel/"];
+const sourceDirs = [
+  "mod.ts",
+  "trace/",
+  "context/",
+  "http/",
+  "exporters/",
+  "wasm/",
+  "allinone/",
+  "otel/",
+];
 
 interface Step {
   name: string;

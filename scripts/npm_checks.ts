@@ -13,7 +13,8 @@
 //      `@ts-expect-error` lines that fail if the types were `any`.
 //
 // 4. Runtime-neutral entry points: `spanwire`, `spanwire/trace`, `spanwire/http`,
-//    `spanwire/exporters/pipeline`, `spanwire/exporters/jaeger` and `spanwire/wasm` say they run in browsers too, so nothing
+//    `spanwire/exporters/pipeline`, `spanwire/exporters/jaeger`, `spanwire/exporters/otlp` and
+//    `spanwire/wasm` say they run in browsers too, so nothing
 //    they load may import a `node:` module (the Node adapter, the UDP exporter and the mock
 //    agent have their own entry points). The other entry points' `node:` imports are listed.
 //    No entry point imports a package, except an optional peer (OPTIONAL_PEERS in _npm_tools.ts)
@@ -354,6 +355,7 @@ export const RUNTIME_NEUTRAL = [
   "./http",
   "./exporters/pipeline",
   "./exporters/jaeger",
+  "./exporters/otlp",
   "./wasm",
 ];
 

@@ -1,11 +1,14 @@
 /**
- * The strict compact-Thrift decoder of `Agent.emitBatch` messages, what a Jaeger agent (or
- * our mock agent) does with each UDP payload.
+ * The strict Thrift decoder of `Agent.emitBatch` messages, what a Jaeger agent (or our mock
+ * agent) does with each UDP payload: compact (port 6831) or binary (port 6832). The Jaeger
+ * structs are decoded once, over either protocol's reader.
  *
  * @module
  */
 
 import { CompactReader, typeName } from "./_compact_reader.ts";
+import { BINARY_VERSION_1, BinaryReader } from "./_binary_reader.ts";
+import type { ThriftReader } from "./_thrift_reader.ts";
 import { CT } from "./_compact_writer.ts";
 import { EMIT_BATCH_NAME, PROTOCOL_ID } from "./_compact_structs.ts";
 import { DecodeError } from "./decode_error.ts";
@@ -39,11 +42,25 @@ export interface DecodedEmitBatch {
   batch: JaegerBatch;
 }
 
+/**
+ * The Thrift protocol of an `emitBatch` message: `compact` (what Jaeger clients send to an
+ * agent's port 6831) or `binary` (port 6832: jaeger-client for Node, OpenTelemetry's Jaeger
+ * exporter).
+ *
+ * @example
+ * ```ts
+ * import type { ThriftProtocol } from "@spanwire/trace/exporters/jaeger";
+ *
+ * const protocol: ThriftProtocol = "binary";
+ * ```
+ */
+export type ThriftProtocol = "compact" | "binary";
+
 const MESSAGE_TYPE_ONEWAY = 4;
 const VERSION = 1;
 
 /** Reads a list<struct> field's header, checking the element type when it is not empty. */
-function listOfStructs(r: CompactReader, what: string): number {
+function listOfStructs(r: ThriftReader, what: string): number {
   const start = r.pos;
   const n = r.readListHeader(what);
   if (n > 0 && r.elemType !== CT.STRUCT) {
@@ -52,11 +69,11 @@ function listOfStructs(r: CompactReader, what: string): number {
   return n;
 }
 
-function missing(r: CompactReader, struct: string, field: string): never {
+function missing(r: ThriftReader, struct: string, field: string): never {
   return r.fail(`${struct} is missing required field ${field}`, r.pos - 1);
 }
 
-function readTag(r: CompactReader): JaegerTag {
+function readTag(r: ThriftReader): JaegerTag {
   r.structBegin();
   let key: string | undefined;
   let vType: number | undefined;
@@ -86,14 +103,14 @@ function readTag(r: CompactReader): JaegerTag {
   return out;
 }
 
-function readTags(r: CompactReader, what: string): JaegerTag[] {
+function readTags(r: ThriftReader, what: string): JaegerTag[] {
   const n = listOfStructs(r, what);
   const tags: JaegerTag[] = [];
   for (let i = 0; i < n; i++) tags.push(readTag(r));
   return tags;
 }
 
-function readLog(r: CompactReader): JaegerLog {
+function readLog(r: ThriftReader): JaegerLog {
   r.structBegin();
   let timestamp: bigint | undefined;
   let fields: JaegerTag[] | undefined;
@@ -111,7 +128,7 @@ function readLog(r: CompactReader): JaegerLog {
   return { timestamp, fields };
 }
 
-function readSpanRef(r: CompactReader): JaegerSpanRef {
+function readSpanRef(r: ThriftReader): JaegerSpanRef {
   r.structBegin();
   let refType: number | undefined;
   let traceIdLow: bigint | undefined;
@@ -135,7 +152,7 @@ function readSpanRef(r: CompactReader): JaegerSpanRef {
   return { refType, traceIdLow, traceIdHigh, spanId };
 }
 
-function readSpan(r: CompactReader): JaegerSpan {
+function readSpan(r: ThriftReader): JaegerSpan {
   r.structBegin();
   let traceIdLow: bigint | undefined;
   let traceIdHigh: bigint | undefined;
@@ -216,7 +233,7 @@ function readSpan(r: CompactReader): JaegerSpan {
   return span;
 }
 
-function readProcess(r: CompactReader): JaegerProcess {
+function readProcess(r: ThriftReader): JaegerProcess {
   r.structBegin();
   let serviceName: string | undefined;
   let tags: JaegerTag[] | undefined;
@@ -235,7 +252,7 @@ function readProcess(r: CompactReader): JaegerProcess {
   return process;
 }
 
-function readClientStats(r: CompactReader): ClientStats {
+function readClientStats(r: ThriftReader): ClientStats {
   r.structBegin();
   let full: bigint | undefined;
   let tooLarge: bigint | undefined;
@@ -260,7 +277,7 @@ function readClientStats(r: CompactReader): ClientStats {
   };
 }
 
-function readBatch(r: CompactReader): JaegerBatch {
+function readBatch(r: ThriftReader): JaegerBatch {
   r.structBegin();
   let process: JaegerProcess | undefined;
   let spans: JaegerSpan[] | undefined;
@@ -289,8 +306,9 @@ function readBatch(r: CompactReader): JaegerBatch {
 }
 
 /**
- * Decodes one compact-Thrift `Agent.emitBatch` message (a Jaeger agent's UDP payload on port
- * 6831), strictly: a wrong protocol id, version, message type (it must be ONEWAY) or name, an
+ * Decodes one `Agent.emitBatch` message (a Jaeger agent's UDP payload: compact Thrift on port
+ * 6831, binary Thrift on port 6832), strictly: a wrong protocol id or version word (the binary
+ * protocol's strict header is required), message type (it must be ONEWAY) or name, an
  * invalid type id, truncation, trailing bytes, a varint over 10 bytes, a length or element
  * count beyond the remaining bytes, nesting deeper than 64, or a missing required field (which
  * Jaeger rejects too) is a {@linkcode DecodeError} with the offset; nothing else is thrown, and
@@ -300,8 +318,10 @@ function readBatch(r: CompactReader): JaegerBatch {
  * result; every i64 is a signed `bigint`.
  *
  * @param bytes The message.
+ * @param protocol Its Thrift protocol (default `compact`).
  * @returns The sequence id and the batch.
  * @throws {DecodeError} When the bytes are not a valid message.
+ * @throws {TypeError} For an unknown protocol name.
  *
  * @example
  * ```ts
@@ -321,37 +341,23 @@ function readBatch(r: CompactReader): JaegerBatch {
  * assert.equal(batch.spans[0]!.startTime, 1_700_000_000_000_000n);
  * ```
  */
-export function decodeEmitBatch(bytes: Uint8Array): DecodedEmitBatch {
+export function decodeEmitBatch(
+  bytes: Uint8Array,
+  protocol: ThriftProtocol = "compact",
+): DecodedEmitBatch {
   if (!(bytes instanceof Uint8Array)) {
     throw new DecodeError("input is not a Uint8Array", 0);
   }
-  const r = new CompactReader(bytes);
+  if (protocol !== "compact" && protocol !== "binary") {
+    throw new TypeError(`Cannot decode emitBatch: unknown protocol ${JSON.stringify(protocol)}`);
+  }
+  const r: ThriftReader = protocol === "compact"
+    ? new CompactReader(bytes)
+    : new BinaryReader(bytes);
   try {
-    const protocolId = r.readByte("protocol id");
-    if (protocolId !== PROTOCOL_ID) {
-      r.fail(`wrong protocol id 0x${protocolId.toString(16)} (expected 0x82, compact)`, 0);
-    }
-    const vt = r.readByte("version and message type");
-    if ((vt & 0x1f) !== VERSION) r.fail(`wrong protocol version ${vt & 0x1f}`, 1);
-    if (vt >>> 5 !== MESSAGE_TYPE_ONEWAY) r.fail(`wrong message type ${vt >>> 5}`, 1);
-    const seqId = r.readVarint32("seqid") | 0;
-    const nameStart = r.pos;
-    const nameLength = r.readVarint32("method name length");
-    if (nameLength > r.remaining) {
-      r.fail(`method name length ${nameLength} exceeds the ${r.remaining} bytes left`, nameStart);
-    }
-    let nameOk = nameLength === EMIT_BATCH_NAME.length;
-    for (let i = 0; nameOk && i < nameLength; i++) {
-      nameOk = bytes[r.pos + i] === EMIT_BATCH_NAME[i];
-    }
-    if (!nameOk) {
-      const name = new TextDecoder().decode(
-        bytes.subarray(r.pos, r.pos + Math.min(nameLength, 64)),
-      );
-      r.fail(`wrong method name ${JSON.stringify(name)} (expected "emitBatch")`, nameStart);
-    }
-    r.pos += nameLength;
-
+    const seqId = protocol === "compact"
+      ? readCompactHeader(r as CompactReader)
+      : readBinaryHeader(r as BinaryReader);
     // emitBatch_args
     r.structBegin();
     let batch: JaegerBatch | undefined;
@@ -370,4 +376,56 @@ export function decodeEmitBatch(bytes: Uint8Array): DecodedEmitBatch {
     // Defensive: anything unforeseen (e.g. a RangeError from the engine) is still a DecodeError.
     throw new DecodeError(`unexpected error (${e})`, r.pos, { cause: e });
   }
+}
+
+/** Checks the method name at `r.pos` (`length` bytes) is emitBatch and steps over it. */
+function readName(r: ThriftReader, length: number, start: number): void {
+  const bytes = r.bytes;
+  if (length > r.remaining) {
+    r.fail(`method name length ${length} exceeds the ${r.remaining} bytes left`, start);
+  }
+  let nameOk = length === EMIT_BATCH_NAME.length;
+  for (let i = 0; nameOk && i < length; i++) {
+    nameOk = bytes[r.pos + i] === EMIT_BATCH_NAME[i];
+  }
+  if (!nameOk) {
+    const name = new TextDecoder().decode(bytes.subarray(r.pos, r.pos + Math.min(length, 64)));
+    r.fail(`wrong method name ${JSON.stringify(name)} (expected "emitBatch")`, start);
+  }
+  r.pos += length;
+}
+
+/** The compact message header; returns the seqid. */
+function readCompactHeader(r: CompactReader): number {
+  const protocolId = r.readByte("protocol id");
+  if (protocolId !== PROTOCOL_ID) {
+    r.fail(`wrong protocol id 0x${protocolId.toString(16)} (expected 0x82, compact)`, 0);
+  }
+  const vt = r.readByte("version and message type");
+  if ((vt & 0x1f) !== VERSION) r.fail(`wrong protocol version ${vt & 0x1f}`, 1);
+  if (vt >>> 5 !== MESSAGE_TYPE_ONEWAY) r.fail(`wrong message type ${vt >>> 5}`, 1);
+  const seqId = r.readVarint32("seqid") | 0;
+  const nameStart = r.pos;
+  readName(r, r.readVarint32("method name length"), nameStart);
+  return seqId;
+}
+
+/** The strict binary message header (version word, name, seqid); returns the seqid. */
+function readBinaryHeader(r: BinaryReader): number {
+  const word = r.readI32("version and message type");
+  if (word >>> 16 !== BINARY_VERSION_1) {
+    r.fail(
+      `wrong version word 0x${(word >>> 0).toString(16).padStart(8, "0")} (expected ` +
+        `0x8001000${MESSAGE_TYPE_ONEWAY}, strict binary)`,
+      0,
+    );
+  }
+  if ((word & 0xff) !== MESSAGE_TYPE_ONEWAY || (word & 0xff00) !== 0) {
+    r.fail(`wrong message type ${word & 0xffff}`, 0);
+  }
+  const nameStart = r.pos;
+  const length = r.readI32("method name length");
+  if (length < 0) r.fail(`negative method name length ${length}`, nameStart);
+  readName(r, length, nameStart);
+  return r.readI32("seqid");
 }

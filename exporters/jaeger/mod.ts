@@ -20,7 +20,11 @@ export {
   encodeEmitBatch,
   encodeProcess,
 } from "./encode_emit_batch.ts";
-export { type DecodedEmitBatch, decodeEmitBatch } from "./decode_emit_batch.ts";
+export {
+  type DecodedEmitBatch,
+  decodeEmitBatch,
+  type ThriftProtocol,
+} from "./decode_emit_batch.ts";
 export { DecodeError } from "./decode_error.ts";
 export { jsSpanEncoder } from "./js_span_encoder.ts";
 export { JaegerSpanEncoder } from "./jaeger_span_encoder.ts";

@@ -6,7 +6,7 @@
  */
 
 import dgram from "node:dgram";
-import { decodeEmitBatch } from "./decode_emit_batch.ts";
+import { decodeEmitBatch, type ThriftProtocol } from "./decode_emit_batch.ts";
 import { DecodeError } from "./decode_error.ts";
 import { enlargeRecvBuffer } from "./_deno_recv_buffer.ts";
 import type { JaegerBatch, JaegerSpan } from "./thrift_model.ts";
@@ -31,6 +31,8 @@ export interface MockJaegerAgentOptions {
    * `net.core.rmem_max`), so that a burst of full packets is not lost by the receiver.
    */
   recvBufferSize?: number | undefined;
+  /** The Thrift protocol of the packets: `compact` (default; port 6831) or `binary` (6832). */
+  protocol?: ThriftProtocol | undefined;
 }
 
 interface Waiter {
@@ -73,6 +75,8 @@ export class MockJaegerAgent {
   readonly packets: Uint8Array[] = [];
   /** The receive buffer the kernel granted, in bytes (0 if unknown). */
   readonly recvBufferSize: number;
+  /** The Thrift protocol it decodes. */
+  readonly protocol: ThriftProtocol;
 
   #receiver: Receiver;
   #waiters: Waiter[] = [];
@@ -84,8 +88,9 @@ export class MockJaegerAgent {
   #decoded = 0;
   #decodeScheduled = false;
 
-  private constructor(receiver: Receiver) {
+  private constructor(receiver: Receiver, protocol: ThriftProtocol) {
     this.#receiver = receiver;
+    this.protocol = protocol;
     this.port = receiver.port;
     this.recvBufferSize = receiver.recvBufferSize;
   }
@@ -121,7 +126,7 @@ export class MockJaegerAgent {
     const receiver = isDeno()
       ? await startWorkerReceiver(bind, onPacket)
       : await startReceiver(bind, onPacket);
-    const agent = new MockJaegerAgent(receiver);
+    const agent = new MockJaegerAgent(receiver, options.protocol ?? "compact");
     target.agent = agent;
     for (const bytes of early) agent.#receive(bytes);
     return agent;
@@ -234,7 +239,7 @@ export class MockJaegerAgent {
     while (this.#decoded < packets.length) {
       const bytes = packets[this.#decoded++]!;
       try {
-        const { batch } = decodeEmitBatch(bytes);
+        const { batch } = decodeEmitBatch(bytes, this.protocol);
         this.#batches.push(batch);
         for (const span of batch.spans) this.#spans.push(span);
       } catch (e) {

@@ -34,6 +34,12 @@ export interface WaterfallOptions {
   importantTags?: readonly string[] | undefined;
   /** Show each span's logs (events) under it, with their offset and fields (default false). */
   events?: boolean | undefined;
+  /**
+   * The service of each span, by its index in `spans` (optional). A trace is then headed by
+   * its root's service (`serviceName` only where no root is known), and when its spans come
+   * from more than one service each span's line names its service (`service: operation`).
+   */
+  services?: readonly string[] | undefined;
 }
 
 const DEFAULT_IMPORTANT = [
@@ -116,6 +122,7 @@ function wrap(items: readonly string[], width: number): string[] {
 
 interface Node {
   span: JaegerSpan;
+  service: string | undefined;
   start: bigint;
   duration: bigint;
   children: Node[];
@@ -154,11 +161,17 @@ export function formatWaterfall(spans: readonly JaegerSpan[], options?: Waterfal
     color ? `\x1b[${code}m${text}\x1b[0m` : text;
 
   const traces = new Map<string, Node[]>();
-  for (const span of spans) {
+  for (const [i, span] of spans.entries()) {
     const key = hex64(span.traceIdHigh) + hex64(span.traceIdLow);
     let list = traces.get(key);
     if (list === undefined) traces.set(key, list = []);
-    list.push({ span, start: i64(span.startTime), duration: i64(span.duration), children: [] });
+    list.push({
+      span,
+      service: options?.services?.[i],
+      start: i64(span.startTime),
+      duration: i64(span.duration),
+      children: [],
+    });
   }
 
   const blocks: { start: bigint; lines: string[] }[] = [];
@@ -184,6 +197,11 @@ export function formatWaterfall(spans: readonly JaegerSpan[], options?: Waterfal
       if (n.start + n.duration > t1) t1 = n.start + n.duration;
     }
     const total = t1 - t0 > 0n ? t1 - t0 : 1n;
+    const multiService = new Set(nodes.map((n) => n.service)).size > 1;
+    const label = (node: Node): string =>
+      multiService && node.service !== undefined
+        ? `${node.service}: ${node.span.operationName}`
+        : node.span.operationName;
 
     const timeWidth = 9;
     const statusWidth = 5;
@@ -191,7 +209,7 @@ export function formatWaterfall(spans: readonly JaegerSpan[], options?: Waterfal
     const available = width - 2 * timeWidth - statusWidth - 4;
     let needed = 0;
     const measure = (node: Node, depth: number): void => {
-      needed = Math.max(needed, 2 * (depth + 1) + [...node.span.operationName].length);
+      needed = Math.max(needed, 2 * (depth + 1) + [...label(node)].length);
       for (const child of node.children) measure(child, depth + 1);
     };
     for (const root of roots) measure(root, 0);
@@ -201,7 +219,8 @@ export function formatWaterfall(spans: readonly JaegerSpan[], options?: Waterfal
     );
     const barWidth = available - nameWidth - 1;
     const summary = `${nodes.length} span${nodes.length === 1 ? "" : "s"}  ${ms(t1 - t0)}`;
-    const name = options?.serviceName ?? "";
+    const rootService = roots.find((r) => i64(r.span.parentSpanId) === 0n)?.service;
+    const name = rootService ?? options?.serviceName ?? "";
     const heading = name === ""
       ? `trace ${traceId}  ${summary}`
       : `trace ${traceId}  ${name}  ${summary}`;
@@ -226,7 +245,7 @@ export function formatWaterfall(spans: readonly JaegerSpan[], options?: Waterfal
       const bar = " ".repeat(Math.min(from, barWidth - 1)) +
         "█".repeat(Math.min(len, barWidth - Math.min(from, barWidth - 1)));
       const barColor = status === "error" ? "31" : status === "ok" ? "32" : "33";
-      const name = fit(`${"  ".repeat(depth + 1)}${node.span.operationName}`, nameWidth);
+      const name = fit(`${"  ".repeat(depth + 1)}${label(node)}`, nameWidth);
       const statusText = status === "error" ? paint("31;1", "error") : status;
       lines.push(
         `${name} ${paint(barColor, fit(bar, barWidth))} ${

@@ -6,8 +6,9 @@
 import assert from "node:assert/strict";
 import dgram from "node:dgram";
 import { type JaegerSpan, TagType } from "../../exporters/jaeger/mod.ts";
-import { parseAgentArgs, startLocalAgent } from "../../examples/_agent.ts";
-import { TraceAssembler } from "../../examples/_trace_assembler.ts";
+import { startLocalAgent } from "../../examples/_agent.ts";
+import { parseAllInOneArgs } from "../../allinone/_cli_args.ts";
+import { TraceAssembler } from "../../allinone/_trace_assembler.ts";
 
 const FIXTURE = new URL("../fixtures/jaeger-compact/ruby-jaeger-client/", import.meta.url);
 
@@ -89,16 +90,29 @@ Deno.test("agent: a trace whose root never comes is drawn after the orphan quiet
   assert.equal(a.pending, 0);
 });
 
-Deno.test("agent: --port and --host parsing", () => {
-  assert.deepEqual(parseAgentArgs([]), { port: 6831, host: "127.0.0.1", help: false });
-  assert.equal(parseAgentArgs(["--port", "7000"]).port, 7000);
-  assert.equal(parseAgentArgs(["--port=0"]).port, 0);
-  assert.equal(parseAgentArgs(["--host", "0.0.0.0"]).host, "0.0.0.0");
-  assert.equal(parseAgentArgs(["-h"]).help, true);
-  assert.throws(() => parseAgentArgs(["--port", "65536"]), RangeError);
-  assert.throws(() => parseAgentArgs(["--port", "x"]), RangeError);
-  assert.throws(() => parseAgentArgs(["--port"]), SyntaxError);
-  assert.throws(() => parseAgentArgs(["--bogus"]), SyntaxError);
+Deno.test("agent: ports, host and bounds parsing", () => {
+  const d = parseAllInOneArgs([]);
+  assert.deepEqual(d.ports, {
+    "jaeger.compact": 6831,
+    "jaeger.binary": 6832,
+    otlp: 4318,
+    ui: 16686,
+  });
+  assert.equal(d.host, "127.0.0.1");
+  assert.equal(parseAllInOneArgs(["--port", "7000"]).ports["jaeger.compact"], 7000);
+  assert.equal(parseAllInOneArgs(["--compact-port=0"]).ports["jaeger.compact"], 0);
+  assert.equal(parseAllInOneArgs(["--binary-port", "0"]).ports["jaeger.binary"], 0);
+  assert.equal(parseAllInOneArgs(["--otlp-port", "off"]).ports.otlp, null);
+  assert.equal(parseAllInOneArgs(["--ui-port=17000"]).ports.ui, 17000);
+  assert.equal(parseAllInOneArgs(["--host", "0.0.0.0"]).host, "0.0.0.0");
+  assert.equal(parseAllInOneArgs(["--max-spans", "10"]).maxSpans, 10);
+  assert.equal(parseAllInOneArgs(["--max-mib", "2"]).maxBytes, 2 * 1024 * 1024);
+  assert.equal(parseAllInOneArgs(["-h"]).help, true);
+  assert.throws(() => parseAllInOneArgs(["--port", "65536"]), RangeError);
+  assert.throws(() => parseAllInOneArgs(["--ui-port", "x"]), RangeError);
+  assert.throws(() => parseAllInOneArgs(["--max-spans", "0"]), RangeError);
+  assert.throws(() => parseAllInOneArgs(["--port"]), SyntaxError);
+  assert.throws(() => parseAllInOneArgs(["--bogus"]), SyntaxError);
 });
 
 Deno.test("agent: the Ruby client's packet replayed over UDP is drawn as its two traces", async () => {
@@ -113,7 +127,7 @@ Deno.test("agent: the Ruby client's packet replayed over UDP is drawn as its two
     // The malformed packet first: datagrams on the loopback arrive in order, so it has been
     // counted by the time the spans are in.
     await sendUdp(agent.port, [new Uint8Array([0x82, 0x81, 0x00, 0x09, 1, 2, 3]), packet]);
-    await agent.mock.waitForSpans(json.spans.length);
+    await agent.waitForSpans(json.spans.length);
     // Far enough ahead that every trace whose root arrived is complete: no timing involved.
     agent.poll(performance.now() + 60_000);
   } finally {
@@ -121,7 +135,7 @@ Deno.test("agent: the Ruby client's packet replayed over UDP is drawn as its two
   }
   const output = out.text();
   assert.deepEqual(agent.counts(), { packets: 2, spans: 4, malformed: 1, traces: 2 });
-  assert.match(output, /^malformed packet: /m);
+  assert.match(output, /^malformed jaeger\.compact: Cannot decode emitBatch/m);
 
   const blocks = output.split(/\n(?=trace [0-9a-f]{32})/).filter((b) => b.startsWith("trace "));
   assert.equal(blocks.length, 2);
@@ -182,7 +196,7 @@ Deno.test({
         stderr: "piped",
       }).output();
       assert.ok(ruby.success, new TextDecoder().decode(ruby.stderr));
-      await agent.mock.waitForSpans(4);
+      await agent.waitForSpans(4);
       agent.poll(performance.now() + 60_000);
     } finally {
       await agent.close();
@@ -190,7 +204,7 @@ Deno.test({
     const output = out.text();
     assert.equal(agent.counts().malformed, 0);
     assert.equal(agent.counts().traces, 2);
-    assert.equal(agent.mock.batches[0]?.process.serviceName, "ruby-peer");
+    assert.deepEqual(agent.aio.store.services(), ["ruby-peer"]);
     const blocks = output.split(/\n(?=trace [0-9a-f]{32})/).filter((b) => b.startsWith("trace "));
     assert.equal(blocks.length, 2);
     for (const block of blocks) {
@@ -207,7 +221,15 @@ Deno.test("agent: `deno task agent` prints a trace as it completes and stops cle
   ignore: Deno.build.os === "windows",
 }, async () => {
   const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", new URL("../../examples/agent.ts", import.meta.url).pathname, "--port=0"],
+    args: [
+      "run",
+      "-A",
+      new URL("../../examples/agent.ts", import.meta.url).pathname,
+      "--port=0",
+      "--binary-port=0",
+      "--otlp-port=0",
+      "--ui-port=0",
+    ],
     stdout: "piped",
     stderr: "piped",
     env: { NO_COLOR: "1" },
@@ -228,13 +250,18 @@ Deno.test("agent: `deno task agent` prints a trace as it completes and stops cle
   // that the test fails with the output so far instead of hanging.
   const guard = setTimeout(() => child.kill("SIGKILL"), 60_000);
   try {
-    const [, port] = await readUntil(/on udp 127\.0\.0\.1:(\d+)/);
+    const [, port] = await readUntil(/^listening: jaeger\.compact udp:\/\/127\.0\.0\.1:(\d+)$/m);
+    const [, ui] = await readUntil(/^listening: ui (http:\/\/127\.0\.0\.1:\d+)$/m);
+    assert.match(output, /^listening: jaeger\.binary udp:\/\/127\.0\.0\.1:\d+$/m);
+    assert.match(output, /^listening: otlp http:\/\/127\.0\.0\.1:\d+$/m);
     const packet = await Deno.readFile(new URL("packet-0.bin", FIXTURE));
     await sendUdp(Number(port), [packet]);
     // Both traces have their root: the agent draws them by itself once they go quiet.
-    await readUntil(/traces 2\n/);
+    await readUntil(/traces 2 · dropped 0\n/);
+    const services = await (await fetch(`${ui}/api/services`)).json();
+    assert.deepEqual(services.data, ["ruby-peer"]);
     child.kill("SIGINT");
-    await readUntil(/Stopped\. packets 1 · spans 4 · malformed 0 · traces 2\n/);
+    await readUntil(/Stopped\. packets 1 · spans 4 · malformed 0 · traces 2 · dropped 0\n/);
   } finally {
     clearTimeout(guard);
     reader.releaseLock();

@@ -297,3 +297,24 @@ Deno.test("demo --serve: the seed's steps by hand — the client's --gen-trace-i
     assert.ok([...line].length <= 80, `${[...line].length} columns: ${line}`);
   }
 });
+
+Deno.test("demo: TRACES_EXPORTER=otlp sends over OTLP/HTTP to the embedded receiver and draws every trace", async () => {
+  const out = collect();
+  const result = await runDemo({
+    env: { TRACES_EXPORTER: "otlp", HOSTNAME: "test-host" },
+    write: out.write,
+  });
+  const output = out.text();
+  assert.equal(result.exitCode, 0, output);
+  assert.equal(result.mode, "embedded");
+  assert.equal(result.spans.length, 19);
+  assert.equal(result.agent!.spans, result.exporter!.exported);
+  assert.match(output, /embedded\nOTLP receiver at http:\/\/127\.0\.0\.1:\d+\/v1\/traces/);
+  assert.match(output, /received 1 request, 19 spans, 0 malformed/);
+  for (const id of printedTraceIds(output)) {
+    assert.match(output, new RegExp(`^trace ${id}  iox-conductor  \\d+ spans`, "m"));
+  }
+  for (const line of output.split("\n")) {
+    assert.ok([...line].length <= 80, `${[...line].length} columns: ${line}`);
+  }
+});

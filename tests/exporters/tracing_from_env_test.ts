@@ -35,8 +35,8 @@ Deno.test("tracingFromEnv: IOx's defaults", async () => {
     assert.ok(tracing.collector instanceof AsyncExporter);
     assert.equal(tracing.parser.jaegerTraceContextHeaderName, "uber-trace-id");
     assert.equal(tracing.parser.jaegerDebugName, "jaeger-debug-id");
-    assert.equal(tracing.agent.host, "0.0.0.0");
-    assert.equal(tracing.agent.port, 6831);
+    assert.equal(tracing.agent?.host, "0.0.0.0");
+    assert.equal(tracing.agent?.port, 6831);
   } finally {
     await tracing.shutdown();
   }
@@ -193,7 +193,7 @@ Deno.test("tracingFromEnv: the agent host is a host, not a URL or host:port", as
       { TRACES_EXPORTER: "jaeger", [v]: ` ${good} `, HOSTNAME: "h" },
       quiet,
     )!;
-    assert.equal(tracing.agent.host, good);
+    assert.equal(tracing.agent?.host, good);
     await tracing.shutdown();
   }
 });

@@ -174,7 +174,10 @@ for (const backend of backends) {
         const spans = makeStandardSpans(count);
         for (const span of spans) p.exporter.export(span);
         await p.exporter.drain();
-        const got = await p.agent!.waitForSpans(count);
+        const got = await p.agent!.waitForSpans(count).catch((e) => {
+          // Say whether the sender counted a loss (it must) or the receiver missed datagrams.
+          throw new Error(`${e.message}; exporter ${JSON.stringify(p.exporter.stats())}`);
+        });
         assert.equal(got.length, count);
         assert.deepEqual(got.map((s) => idOf(s.spanId)), spans.map((s) => s.ctx.spanId.toString()));
         assert.equal(p.agent!.malformed, 0);

@@ -1,5 +1,5 @@
-// Groups spans arriving at an agent into traces and decides when a trace is complete, so that
-// the local agent (`deno task agent`) can draw each trace once. Pure: time is passed in.
+// Groups spans arriving at the all-in-one into traces and decides when a trace is complete, so
+// that its terminal output (`deno task agent`) draws each trace once. Pure: time is passed in.
 //
 // Spans arrive children first (a span is exported when it ends, and a parent ends after its
 // children), so a trace is taken as complete once its root (a span without parent) has
@@ -8,15 +8,18 @@
 // without a new span. A span arriving for a trace already drawn starts it anew ("late").
 
 import type { I64, JaegerSpan } from "../exporters/jaeger/mod.ts";
+import { thriftTraceId } from "./jaeger_json.ts";
 
 /** A trace the assembler gives out: its spans, in arrival order, and how it was closed. */
 export interface AssembledTrace {
   /** The trace id, 32 lower-case hex digits. */
   traceId: string;
-  /** The service of the (first) batch each span came in. */
+  /** The service of its root span (of the first span, while no root has arrived). */
   serviceName: string;
   /** The spans received for it, in arrival order. */
   spans: JaegerSpan[];
+  /** The service of each span (of the batch it came in), by index in `spans`. */
+  services: string[];
   /** Whether a root span (no parent) is among them. */
   hasRoot: boolean;
   /** Whether spans of this trace had already been given out before (a late part). */
@@ -51,8 +54,7 @@ function i64(value: I64): bigint {
  * @returns The trace id.
  */
 export function jaegerTraceId(span: JaegerSpan): string {
-  const hex = (v: I64): string => BigInt.asUintN(64, i64(v)).toString(16).padStart(16, "0");
-  return hex(span.traceIdHigh) + hex(span.traceIdLow);
+  return thriftTraceId(span);
 }
 
 /** Groups spans into traces and gives each out when complete. */
@@ -96,6 +98,7 @@ export class TraceAssembler {
             traceId,
             serviceName,
             spans: [],
+            services: [],
             hasRoot: false,
             late: this.#done.has(traceId),
           },
@@ -104,7 +107,11 @@ export class TraceAssembler {
         this.#pending.set(traceId, entry);
       }
       entry.trace.spans.push(span);
-      if (i64(span.parentSpanId) === 0n) entry.trace.hasRoot = true;
+      entry.trace.services.push(serviceName);
+      if (i64(span.parentSpanId) === 0n && !entry.trace.hasRoot) {
+        entry.trace.hasRoot = true;
+        entry.trace.serviceName = serviceName;
+      }
       entry.lastMs = nowMs;
     }
   }
