@@ -141,3 +141,44 @@ test("instrumentation-http over spanwire: client -> server -> client -> server i
     await agent.close();
   }
 });
+
+test("instrumentation-http over spanwire: the same calls in one trace at a MockOtlpReceiver (OTLP/HTTP protobuf)", async () => {
+  const { MockOtlpReceiver } = await import("spanwire/exporters/otlp/testing");
+  const receiver = await MockOtlpReceiver.start();
+  // The mock receiver is a node:http server in this process, so the instrumentation traces the
+  // requests it receives, whose spans are exported to it again: a loop a collector in another
+  // process does not have. Its requests (both ends) are left untraced here.
+  const receiverPort = new URL(receiver.url).port;
+  instrumentation.setConfig({
+    ignoreIncomingRequestHook: (request) => String(request.socket?.localPort) === receiverPort,
+    ignoreOutgoingRequestHook: (request) => String(request.port) === receiverPort,
+  });
+  try {
+    const tracing = tracingFromEnv({
+      TRACES_EXPORTER: "otlp",
+      OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
+      OTEL_EXPORTER_OTLP_PROTOCOL: "http/protobuf",
+      OTEL_SERVICE_NAME: "otel-node",
+    }, { exitHooks: false });
+    const { root, seenInFront } = await tracedCalls(tracing.collector);
+    await tracing.shutdown();
+    const spans = await receiver.waitForSpans(5);
+    for (const span of spans) assert.equal(span.traceId, root.traceId, "one trace");
+    const chain = chainFrom(spans, root.spanId, (s) => s.spanId, (s) => s.parentSpanId ?? "");
+    assert.equal(chain[0].parentSpanId, undefined);
+    assert.equal(chain[0].name, "client-root");
+    // OTLP's SpanKind: INTERNAL 1, SERVER 2, CLIENT 3.
+    assert.deepEqual(chain.map((s) => s.kind), [1, 3, 2, 3, 2]);
+    assert.deepEqual(chain.map((s) => s.attributes["otel.scope.name"]), SCOPES);
+    assert.equal(seenInFront.otel, chain[2].spanId);
+    assert.equal(seenInFront.spanwire, chain[2].spanId);
+    for (const s of chain.slice(1)) {
+      const status = s.attributes["http.response.status_code"] ?? s.attributes["http.status_code"];
+      assert.equal(status, 200n, `status of ${s.name}`);
+    }
+    assert.equal(chain[0].serviceName, "otel-node");
+  } finally {
+    instrumentation.setConfig({});
+    await receiver.close();
+  }
+});
