@@ -22,6 +22,7 @@ export interface Row {
   heapPerSpan: number | undefined;
 }
 export function ourJaeger(lib: any, backend: string, label?: string): Contender;
+export function ourOtelApi(lib: any, otel: any, backend: string): Contender;
 export function ourOtlp(lib: any, label?: string): Contender;
 export function otelOtlpProto(otel: any): Contender;
 export function otelJaeger(otel: any): Contender;

@@ -7,7 +7,8 @@
 // the heap (and array buffers) a queued span holds.
 //
 // A contender is one object: { name, setup(ports) -> { record(n), drain(), close(), check?() } }.
-// Adding one is one small function returning that (see ourJaeger, otelOtlpProto, otelJaeger).
+// Adding one is one small function returning that (see ourJaeger, ourOtelApi, otelOtlpProto,
+// otelJaeger).
 
 const OPERATION = "GET /api/v2/query";
 const target = (n) => `/api/v2/query?org=26f7e5a4b7be365b&bucket=917b97a92e883afc&q=${n}`;
@@ -139,6 +140,44 @@ function otelContender(name, otel, makeExporter) {
         record,
         drain: () => provider.forceFlush(),
         close: () => provider.shutdown(),
+      };
+    },
+  };
+}
+
+/**
+ * The OpenTelemetry API's calls (the same `otelRecorder` as the OpenTelemetry JS rows) into
+ * spanwire's tracer (`spanwire/otel`'s SpanwireTracerProvider) over tracingFromEnv's Jaeger
+ * exporter: what code instrumented with @opentelemetry/api costs on spanwire. `lib` = { otel,
+ * exporters } (the modules), `otel` = { api }.
+ */
+export function ourOtelApi(lib, otel, backend) {
+  return {
+    name: `OpenTelemetry API → spanwire → Jaeger UDP (${backend})`,
+    async setup(ports) {
+      const tracing = lib.exporters.tracingFromEnv({
+        TRACES_EXPORTER: "jaeger",
+        TRACES_EXPORTER_JAEGER_AGENT_HOST: "127.0.0.1",
+        TRACES_EXPORTER_JAEGER_AGENT_PORT: String(ports.udp),
+        HOSTNAME: "bench-host",
+      }, { backend, exitHooks: false });
+      const collector = tracing.collector;
+      const provider = new lib.otel.SpanwireTracerProvider({ collector });
+      const recordSpans = otelRecorder(otel.api, provider.getTracer("bench"));
+      let recorded = 0;
+      return {
+        record(n) {
+          recordSpans(n);
+          recorded += n;
+        },
+        drain: () => collector.drain(),
+        close: () => tracing.shutdown(),
+        check() {
+          const s = collector.stats();
+          return s.exported === recorded
+            ? undefined
+            : `exported ${s.exported} of ${recorded}: ${JSON.stringify(s)}`;
+        },
       };
     },
   };

@@ -15,12 +15,14 @@ import * as otlpProto from "@opentelemetry/exporter-trace-otlp-proto";
 import * as jaeger from "@opentelemetry/exporter-jaeger";
 import * as trace from "../trace/mod.ts";
 import * as exporters from "../exporters/mod.ts";
+import * as spanwireOtel from "../otel/mod.ts";
 // @ts-types="./_pipeline.d.ts"
 import {
   formatRows,
   otelJaeger,
   otelOtlpProto,
   ourJaeger,
+  ourOtelApi,
   ourOtlp,
   runPipeline,
 } from "./_pipeline.mjs";
@@ -61,11 +63,12 @@ async function startSink(): Promise<
 
 if (import.meta.main) {
   const otel = { api, sdk, otlpProto, jaeger };
-  const lib = { trace, exporters };
+  const lib = { trace, exporters, otel: spanwireOtel };
   const only = Deno.args.includes("--only") ? Deno.args[Deno.args.indexOf("--only") + 1]! : "";
   const contenders = [
     ourJaeger(lib, "js"),
     ourJaeger(lib, "wasm"),
+    ourOtelApi(lib, otel, "js"),
     ourOtlp(lib),
     otelOtlpProto(otel),
     otelJaeger(otel),

@@ -6,8 +6,10 @@
 // Setup (once):
 //   deno run -A scripts/build_npm.ts                      # the npm build, into npm/
 //   mkdir -p /tmp/spanwire-bench && cd /tmp/spanwire-bench && npm init -y >/dev/null
+//   npm pack <repo>/npm   # a tarball, not a link: spanwire/otel resolves @opentelemetry/api here
 //   npm i --legacy-peer-deps @opentelemetry/api@1.10.0 @opentelemetry/sdk-trace-base@2.12.1 \
-//     @opentelemetry/exporter-trace-otlp-proto@0.223.1 @opentelemetry/exporter-jaeger@2.11.0 <repo>/npm
+//     @opentelemetry/exporter-trace-otlp-proto@0.223.1 @opentelemetry/exporter-jaeger@2.11.0 \
+//     ./spanwire-0.1.0.tgz
 // Run (from that directory, so that the packages resolve from it):
 //   node --expose-gc <repo>/bench/pipeline_bench_node.mjs [--spans N] [--rounds R] [--only NAME]
 
@@ -20,6 +22,7 @@ import {
   otelJaeger,
   otelOtlpProto,
   ourJaeger,
+  ourOtelApi,
   ourOtlp,
   runPipeline,
 } from "./_pipeline.mjs";
@@ -31,7 +34,11 @@ const arg = (name, fallback) => {
   return i > 0 ? process.argv[i + 1] : fallback;
 };
 
-const lib = { trace: await load("spanwire/trace"), exporters: await load("spanwire/exporters") };
+const lib = {
+  trace: await load("spanwire/trace"),
+  exporters: await load("spanwire/exporters"),
+  otel: await load("spanwire/otel"),
+};
 const otel = {
   api: require("@opentelemetry/api"),
   sdk: require("@opentelemetry/sdk-trace-base"),
@@ -54,6 +61,7 @@ const only = arg("--only", "");
 const contenders = [
   ourJaeger(lib, "js"),
   ourJaeger(lib, "wasm"),
+  ourOtelApi(lib, otel, "wasm"),
   ourOtlp(lib),
   otelOtlpProto(otel),
   otelJaeger(otel),

@@ -7,8 +7,34 @@ import { fileURLToPath } from "node:url";
 /** The pinned `@types/node` the package is type-checked with (Node 20, the oldest supported). */
 export const TYPES_NODE_VERSION = "20.19.25";
 
+/**
+ * The package's optional peer dependencies: the range the package declares, and the folder
+ * whose files alone may import it (so only the entry point made of that folder reaches it).
+ * The version tests and the build use is the one pinned in deno.json's `imports`.
+ */
+export const OPTIONAL_PEERS: Readonly<
+  Record<string, { readonly range: string; readonly folder: string; readonly entry: string }>
+> = {
+  "@opentelemetry/api": { range: "^1.10.0", folder: "otel/", entry: "./otel" },
+};
+
 /** The repository root. */
 export const ROOT: string = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+
+/**
+ * `name@version` of an npm package as deno.json's `imports` pins it (`npm:name@version`), for
+ * installing the same version under Node.
+ */
+export async function pinnedNpm(name: string): Promise<string> {
+  const config = JSON.parse(await Deno.readTextFile(join(ROOT, "deno.json"))) as {
+    imports?: Record<string, string>;
+  };
+  const target = config.imports?.[name];
+  if (target === undefined || !target.startsWith(`npm:${name}@`)) {
+    throw new Error(`deno.json does not pin ${name} as "npm:${name}@VERSION"`);
+  }
+  return target.slice("npm:".length);
+}
 
 /** Runs a command, inheriting output; throws when it fails. */
 export async function run(

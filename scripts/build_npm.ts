@@ -25,12 +25,20 @@ import {
   consumerProject,
   copyDir,
   exists,
+  OPTIONAL_PEERS,
   pack,
+  pinnedNpm,
   ROOT,
   run,
   TYPES_NODE_VERSION,
 } from "./_npm_tools.ts";
 import { runPackageChecks } from "./npm_checks.ts";
+
+/**
+ * npm packages the Node tests use besides the package (versions pinned in deno.json): the
+ * optional peer and the OpenTelemetry instrumentation that tests/node/otel.mjs registers.
+ */
+const NODE_TEST_PACKAGES = ["@opentelemetry/api", "@opentelemetry/instrumentation-http"];
 
 /** Where the emitted modules live inside the package. */
 const ESM_DIR = "esm";
@@ -63,6 +71,8 @@ export interface PackageJson {
   exports: Record<string, { types: string; default: string }>;
   bin: Record<string, string>;
   files: string[];
+  peerDependencies?: Record<string, string>;
+  peerDependenciesMeta?: Record<string, { optional: boolean }>;
 }
 
 interface DenoJson {
@@ -82,7 +92,11 @@ function fail(message: string): never {
  * rename it into place; the loser uses the winner's.
  */
 export async function nodeTypesRoot(): Promise<string> {
-  const dir = join(tmpdir(), `spanwire-build-npm-tools-${TYPES_NODE_VERSION}`);
+  // The optional peers (pinned as in deno.json) are installed beside @types/node, so that the
+  // compiler sees their types (through `paths`, see compilerOptionsJson).
+  const peers = await Promise.all(Object.keys(OPTIONAL_PEERS).map(pinnedNpm));
+  const tag = [TYPES_NODE_VERSION, ...peers].join("-").replace(/[^A-Za-z0-9.-]/g, "_");
+  const dir = join(tmpdir(), `spanwire-build-npm-tools-${tag}`);
   const typesRoot = join(dir, "node_modules", "@types");
   const marker = join(typesRoot, "node", "package.json");
   if (await exists(marker)) return typesRoot;
@@ -96,6 +110,7 @@ export async function nodeTypesRoot(): Promise<string> {
     "--prefer-offline",
     "--loglevel=error",
     `@types/node@${TYPES_NODE_VERSION}`,
+    ...peers,
   ], { cwd: staging });
   try {
     await Deno.rename(staging, dir);
@@ -104,6 +119,26 @@ export async function nodeTypesRoot(): Promise<string> {
     if (!(await exists(marker))) throw new Error(`Cannot set up @types/node in ${dir}`);
   }
   return typesRoot;
+}
+
+/**
+ * The ES module type declarations of an optional peer installed beside @types/node: its
+ * package.json's `exports["."]` `import` or `default` condition's `types`, else its `types`.
+ */
+function peerTypes(typesRoot: string, name: string): string {
+  const dir = join(dirname(typesRoot), name);
+  type Conditions = { types?: string } | string | undefined;
+  const pkg = JSON.parse(Deno.readTextFileSync(join(dir, "package.json"))) as {
+    types?: string;
+    exports?: Record<string, Record<string, Conditions>>;
+  };
+  const root = pkg.exports?.["."];
+  for (const condition of ["import", "default"]) {
+    const entry = root?.[condition];
+    if (typeof entry === "object" && entry.types !== undefined) return join(dir, entry.types);
+  }
+  if (pkg.types === undefined) fail(`cannot find the type declarations of ${name} in ${dir}`);
+  return join(dir, pkg.types);
 }
 
 /** The compiler options, every one that matters set explicitly (as tsconfig JSON). */
@@ -120,6 +155,11 @@ export function compilerOptionsJson(outDir: string, typesRoot: string): Record<s
     lib: ["ES2023", "ESNext.Disposable", "DOM", "DOM.Iterable"],
     types: ["node"],
     typeRoots: [typesRoot],
+    // The optional peers resolve to their copies beside @types/node (the repository has no
+    // node_modules); the emitted code keeps the bare specifier, resolved in the user's project.
+    paths: Object.fromEntries(
+      Object.keys(OPTIONAL_PEERS).map((name) => [name, [peerTypes(typesRoot, name)]]),
+    ),
     // As deno.json.
     strict: true,
     noUncheckedIndexedAccess: true,
@@ -287,6 +327,16 @@ export async function build(outDir: string): Promise<BuildResult> {
       problems.push(`${rel}: the package must not include this file (imported from the library)`);
     }
     for (const { text, pos } of moduleSpecifiers(sf)) {
+      const peer = OPTIONAL_PEERS[text];
+      if (peer !== undefined) {
+        if (!rel.replaceAll("\\", "/").startsWith(peer.folder)) {
+          problems.push(
+            `${where(sf, pos)}: imports the optional peer "${text}", which only files under ` +
+              `${peer.folder} (the ${peer.entry} entry point) may import`,
+          );
+        }
+        continue;
+      }
       if (!(text.startsWith("./") || text.startsWith("../") || text.startsWith("node:"))) {
         problems.push(
           `${where(sf, pos)}: imports "${text}", which Node cannot resolve in a package without ` +
@@ -392,6 +442,13 @@ export async function build(outDir: string): Promise<BuildResult> {
     exports: exportsMap,
     bin,
     files: [`${ESM_DIR}/`],
+    // Optional peers: installed by the user who imports the entry point that needs them.
+    peerDependencies: Object.fromEntries(
+      Object.entries(OPTIONAL_PEERS).map(([name, peer]) => [name, peer.range]),
+    ),
+    peerDependenciesMeta: Object.fromEntries(
+      Object.keys(OPTIONAL_PEERS).map((name) => [name, { optional: true }]),
+    ),
   };
   await Deno.writeTextFile(
     join(outDir, "package.json"),
@@ -501,7 +558,11 @@ if (import.meta.main) {
     if (test || check) {
       const tarball = await pack(staging, work);
       if (test) {
-        const consumer = await consumerProject(tarball);
+        // The Node tests also run real OpenTelemetry instrumentation against ./otel.
+        const consumer = await consumerProject(
+          tarball,
+          await Promise.all(NODE_TEST_PACKAGES.map(pinnedNpm)),
+        );
         try {
           await runNodeTests(consumer);
         } finally {

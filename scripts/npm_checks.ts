@@ -17,12 +17,22 @@
 //    `spanwire/wasm` say they run in browsers too, so nothing
 //    they load may import a `node:` module (the Node adapter, the UDP exporter and the mock
 //    agent have their own entry points). The other entry points' `node:` imports are listed.
+//    No entry point imports a package, except an optional peer (OPTIONAL_PEERS in _npm_tools.ts)
+//    from the one entry point that owns it: `@opentelemetry/api` from `spanwire/otel` only.
 //
 // Usage: deno run -A scripts/npm_checks.ts [PACKAGE_DIR]   (default npm/, built beforehand)
 
 import ts from "typescript";
 import { dirname, join, relative, resolve } from "node:path";
-import { consumerProject, pack, ROOT, run, TYPES_NODE_VERSION } from "./_npm_tools.ts";
+import {
+  consumerProject,
+  OPTIONAL_PEERS,
+  pack,
+  pinnedNpm,
+  ROOT,
+  run,
+  TYPES_NODE_VERSION,
+} from "./_npm_tools.ts";
 
 /** publint, pinned. */
 export const PUBLINT = "publint@0.3.25";
@@ -291,7 +301,13 @@ export async function checkConsumer(packageDir: string, tarball: string): Promis
   console.log(`\n--- consumer: npm install spanwire (tarball) ${TYPESCRIPT} @types/node`);
   const pkg = JSON.parse(await Deno.readTextFile(join(packageDir, "package.json"))) as PackageJson;
   const names = specifiers(pkg);
-  const dir = await consumerProject(tarball, [TYPESCRIPT, `@types/node@${TYPES_NODE_VERSION}`]);
+  // The optional peers too: the check imports every entry point, ./otel included.
+  const peers = await Promise.all(Object.keys(OPTIONAL_PEERS).map(pinnedNpm));
+  const dir = await consumerProject(tarball, [
+    TYPESCRIPT,
+    `@types/node@${TYPES_NODE_VERSION}`,
+    ...peers,
+  ]);
   try {
     await Deno.writeTextFile(join(dir, "esm.mjs"), esmConsumer(names));
     await Deno.writeTextFile(join(dir, "cjs.cjs"), cjsConsumer(names));
@@ -345,12 +361,13 @@ export const RUNTIME_NEUTRAL = [
 
 /** 4. No `node:` import is reachable from a runtime-neutral entry point. */
 export async function checkRuntimeNeutral(packageDir: string): Promise<void> {
-  console.log(`\n--- node: imports reachable from each entry point`);
+  console.log(`\n--- node: and package imports reachable from each entry point`);
   const pkg = JSON.parse(await Deno.readTextFile(join(packageDir, "package.json"))) as PackageJson;
   const offending: string[] = [];
   for (const [subpath, target] of Object.entries(pkg.exports)) {
     const seen = new Set<string>();
     const nodeImports = new Set<string>();
+    const packageImports = new Set<string>();
     const walk = async (file: string): Promise<void> => {
       if (seen.has(file)) return;
       seen.add(file);
@@ -360,6 +377,8 @@ export async function checkRuntimeNeutral(packageDir: string): Promise<void> {
           nodeImports.add(`${fileName} (${relative(packageDir, file)})`);
         } else if (fileName.startsWith(".")) {
           await walk(resolve(dirname(file), fileName));
+        } else {
+          packageImports.add(fileName);
         }
       }
     };
@@ -371,10 +390,22 @@ export async function checkRuntimeNeutral(packageDir: string): Promise<void> {
     if (RUNTIME_NEUTRAL.includes(subpath) && list.length > 0) {
       offending.push(`${subpath} reaches ${list.join(", ")}`);
     }
+    // Packages: only an optional peer, and only from the entry point that owns it.
+    for (const name of packageImports) {
+      const peer = OPTIONAL_PEERS[name];
+      console.log(`${subpath}: imports the package ${name}`);
+      if (peer === undefined || peer.entry !== subpath) {
+        offending.push(
+          `${subpath} reaches the package ${name} (only ${
+            Object.entries(OPTIONAL_PEERS).map(([n, p]) => `${p.entry} -> ${n}`).join(", ")
+          } may import a package)`,
+        );
+      }
+    }
   }
   assert(
     offending.length === 0,
-    `runtime-neutral entry points import node: modules:\n  ${offending.join("\n  ")}`,
+    `entry points import what they must not:\n  ${offending.join("\n  ")}`,
   );
 }
 

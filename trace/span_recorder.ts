@@ -8,8 +8,7 @@
 
 import type { MetadataInit, MetadataValue, Span, SpanStatus } from "./span.ts";
 import type { SpanContext } from "./span_context.ts";
-
-const MAX_STACK_CHARS = 4096;
+import { EXCEPTION_EVENT, exceptionDetails } from "./_exception.ts";
 
 /**
  * Records a span, as IOx's `SpanRecorder`: creation stamps the start time; `finish()` sets
@@ -143,9 +142,10 @@ export class SpanRecorder implements Disposable {
 
   /**
    * Records an exception, as OpenTelemetry's conventions do: an event `exception` with
-   * `exception.type` (the error's `name`, or the value's type), `exception.message` and,
-   * when there is one, `exception.stacktrace` (cut to 4096 characters); and marks the span
-   * as an error (unless a status is set) with the message.
+   * `exception.type` (the error's `code` if it has one, else its `name`; a value that is not an
+   * object, its type), `exception.message` and, when there is one, `exception.stacktrace` (cut
+   * to 4096 characters); a string is the message alone. Marks the span as an error (unless a
+   * status is set) with the message.
    *
    * @param error What was thrown.
    * @param time When, in microseconds since the epoch (default now).
@@ -168,25 +168,9 @@ export class SpanRecorder implements Disposable {
    */
   recordException(error: unknown, time?: number): this {
     if (!this.#open) return this;
-    const details = new Map<string, MetadataValue>();
-    let message: string;
-    if (error instanceof Error) {
-      details.set("exception.type", error.name);
-      message = error.message;
-    } else {
-      details.set("exception.type", error === null ? "null" : typeof error);
-      message = String(error);
-    }
-    details.set("exception.message", message);
-    const stack = (error as { stack?: unknown } | null | undefined)?.stack;
-    if (typeof stack === "string" && stack.length > 0) {
-      details.set(
-        "exception.stacktrace",
-        stack.length > MAX_STACK_CHARS ? stack.slice(0, MAX_STACK_CHARS) : stack,
-      );
-    }
+    const { details, message } = exceptionDetails(error);
     const span = this.#span!;
-    span.event("exception", details, time);
+    span.event(EXCEPTION_EVENT, details, time);
     span.setStatus("error", message);
     return this;
   }

@@ -1,0 +1,26 @@
+// spanwire's context of an OpenTelemetry span: ours, its context as is; another's (a remote
+// context another propagator extracted, `trace.wrapSpanContext`), converted each time. No cache
+// keyed by the span context: a WeakMap entry per request costs the garbage collector ephemeron
+// work on every cycle, and such a context usually parents one span.
+
+import type { Span as OtelSpanApi, SpanContext as OtelSpanContext } from "@opentelemetry/api";
+import type { SpanContext } from "../trace/span_context.ts";
+import { OtelSpan } from "./_otel_span.ts";
+import { fromOtelSpanContext } from "./_span_context.ts";
+
+/** spanwire's context of `span`, or `undefined` when its span context is not valid. */
+export function spanwireContextOf(span: OtelSpanApi): SpanContext | undefined {
+  if (span instanceof OtelSpan) return span.ctx;
+  let sc: OtelSpanContext;
+  try {
+    sc = span.spanContext();
+  } catch {
+    return undefined;
+  }
+  if (sc === null || typeof sc !== "object") return undefined;
+  try {
+    return fromOtelSpanContext(sc);
+  } catch {
+    return undefined;
+  }
+}
