@@ -131,7 +131,6 @@ export class ServerTracer<R> {
     const span = found.started ? new Span(name, ctx) : ctx.child(name);
     span.kind = "server";
     const metadata = span.metadata;
-    metadata.set("span.kind", "server");
     metadata.set("http.method", method);
     metadata.set("http.path", pathOf(this.#urlOf(request)));
     if (found.debugId !== undefined) metadata.set(JAEGER_DEBUG_ID_KEY, found.debugId);

@@ -78,7 +78,7 @@ const urlOf = (req: IncomingMessage): string => req.url ?? "/";
  * Wraps a `node:http` request listener with the behaviour of `traceLayer`: the incoming
  * context is read from `req.headers` (or a trace started by the parser's sampler); for a
  * sampled context with a collector, a server span
- * (a child of the caller's span) records `span.kind`, `http.method`, `http.path`,
+ * (a child of the caller's span, `kind` `"server"`) records `http.method`, `http.path`,
  * `http.status_code` and `http.response_body_size`; the `trace-id` header is set before the
  * listener runs; the bytes the listener writes (`res.write`, `res.end`) are counted as they
  * go, never buffered; the span finishes when the response has been sent in full (`finish`)

@@ -382,7 +382,7 @@ const urlOf = (request: Request): string => request.url;
  * context is sampled and a collector is configured it makes a server span, a child of the
  * caller's span (so the span's parent is the incoming span id), which:
  *
- * - records `span.kind` = `server`, `http.method`, `http.path` (no query string: queries
+ * - has `kind` `"server"` (the `span.kind` tag in Jaeger); records `http.method`, `http.path` (no query string: queries
  *   often carry secrets), `http.status_code`, `http.response_body_size`, and the Jaeger debug
  *   id under `jaeger-debug-id` when the debug header started the trace;
  * - records IOx's events: "request processed" when the handler returns a response with a

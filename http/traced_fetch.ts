@@ -94,7 +94,7 @@ function withoutQuery(url: string): string {
  * for it to follow the code across awaits):
  *
  * - When the context is sampled and has a collector, a client span (a child of it) records
- *   `span.kind` = `client`, `http.method`, `http.url` (without the query string) and
+ *   `kind` `"client"` (the `span.kind` tag in Jaeger), `http.method`, `http.url` (without the query string) and
  *   `http.status_code`; its status follows `classifyResponse`, or is an error with the
  *   failure's message when the call fails (the error is rethrown). The span ends when the
  *   response headers arrive (the body is the caller's to read, or not).
@@ -160,7 +160,6 @@ export function tracedFetch(options: TracedFetchOptions = {}): TracedFetch {
     } else {
       const span = parent.child(nameOf(method, url));
       span.kind = "client";
-      span.setMetadata("span.kind", "client");
       span.setMetadata("http.method", method);
       span.setMetadata("http.url", withoutQuery(url));
       recorder = new SpanRecorder(span);

@@ -27,7 +27,7 @@
  * | `traceFlags` random bit (0x02, W3C Level 2) | `randomTraceId`: carried from an incoming context to its children and outgoing requests; not set on traces the API starts (as OpenTelemetry's SDK, so a sampled span's `traceFlags` is 1) |
  * | `traceState` (`TraceState`) | `traceState` (its serialized string), carried to children and outgoing `tracestate` |
  * | sampling | the provider's `sampler` (spanwire's `Sampler`, default `parentBased(alwaysOn())` as OpenTelemetry's), asked per span with the parent's decision |
- * | `kind` (`SpanKind.INTERNAL` ... `CONSUMER`) | `kind` `"internal"`, `"server"`, `"client"`, `"producer"`, `"consumer"`; other than internal, also the `metadata` `span.kind` (as `traceLayer` and `tracedFetch` set it), which Jaeger shows as a tag and OTLP leaves out (it has a kind field) |
+ * | `kind` (`SpanKind.INTERNAL` ... `CONSUMER`) | `kind` `"internal"`, `"server"`, `"client"`, `"producer"`, `"consumer"`; which the Jaeger mapping writes, other than internal, as the `span.kind` tag (as for `traceLayer` and `tracedFetch`), and OTLP as its kind field |
  * | `setAttribute`, `setAttributes`, `attributes` at start | `metadata`: string, boolean, number, bigint as they are |
  * | array attributes, `AnyValue` maps | `metadata` as a JSON string (`["a","b"]`): the model holds one scalar per key |
  * | byte arrays (`Uint8Array`) | `metadata` as a base64 string |

@@ -166,10 +166,8 @@ export class SpanwireTracer implements Tracer {
     if (options !== undefined) {
       const kind = options.kind === undefined ? undefined : KINDS[options.kind];
       if (kind !== undefined && kind !== "internal") {
+        // Jaeger's mapping writes it as the `span.kind` tag; OTLP as its kind field.
         span.kind = kind;
-        // As traceLayer and tracedFetch do: the Jaeger mapping has no kind field, so the kind
-        // also goes in the `span.kind` tag (OpenTracing's convention; OTLP uses its own field).
-        span.metadata.set("span.kind", kind);
       }
     }
     const scope = config.scope;

@@ -58,7 +58,7 @@ Deno.test("a sampled request: child context, trace-id header, exported server sp
       assert.equal(server.ctx.parentSpanId?.toString(), INCOMING_SPAN);
       assert.ok(plan.ctx.parentSpanId?.equals(server.ctx.spanId));
       assert.equal(server.status, "ok");
-      assert.equal(server.metadata.get("span.kind"), "server");
+      assert.equal(server.kind, "server");
       assert.equal(server.metadata.get("http.method"), "GET");
       assert.equal(server.metadata.get("http.path"), "/api/v2/query");
       assert.equal(server.metadata.get("http.status_code"), 200);

@@ -39,7 +39,7 @@ Deno.test("a traced call: client span, injected headers the upstream can parse",
     const span = await collector.next();
     assert.equal(span.name, "POST");
     assert.ok(span.ctx.parentSpanId?.equals(parent.spanId));
-    assert.equal(span.metadata.get("span.kind"), "client");
+    assert.equal(span.kind, "client");
     assert.equal(span.metadata.get("http.method"), "POST");
     assert.equal(span.metadata.get("http.url"), `${url}/items`);
     assert.equal(span.metadata.get("http.status_code"), 200);
