@@ -47,11 +47,17 @@ if (process.argv.includes("--sink")) {
     }
   }
   const runtime = isDeno ? `Deno ${Deno.version.deno}` : `Node ${process.versions.node}`;
-  console.log(`UDP send of one ${SIZE}-byte datagram, ${runtime}: sender CPU µs (median of ${ROUNDS})`);
+  console.log(
+    `UDP send of one ${SIZE}-byte datagram, ${runtime}: sender CPU µs (median of ${ROUNDS})`,
+  );
   for (const [name, xs] of Object.entries(results)) {
     const sorted = [...xs].sort((a, b) => a - b);
     const median = sorted[Math.floor(sorted.length / 2)];
-    console.log(`  ${name.padEnd(24)} ${median.toFixed(1)} (rounds: ${xs.map((x) => x.toFixed(0)).join(", ")})`);
+    console.log(
+      `  ${name.padEnd(24)} ${median.toFixed(1)} (rounds: ${
+        xs.map((x) => x.toFixed(0)).join(", ")
+      })`,
+    );
   }
   node.close();
   sink.stdin.end();

@@ -27,7 +27,9 @@ import { SpanContext } from "../../trace/span_context.ts";
 
 const tick = (ms = 1): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
-async function registered(fn: (collector: RingBufferTraceCollector) => Promise<void>) {
+async function registered(
+  fn: (collector: RingBufferTraceCollector) => Promise<void>,
+): Promise<void> {
   const collector = new RingBufferTraceCollector(100);
   const registration = register({ collector });
   try {
