@@ -77,7 +77,9 @@ export {
   currentSpanContext,
   currentSpanRecorder,
   installContextStorage,
+  isTracingSuppressed,
   runWithFrame,
   withSpanContext,
   withSpanRecorder,
+  withTracingSuppressed,
 } from "../trace/context_storage.ts";

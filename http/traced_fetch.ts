@@ -5,7 +5,7 @@
  * @module
  */
 
-import { currentSpanContext } from "../trace/context_storage.ts";
+import { currentSpanContext, isTracingSuppressed } from "../trace/context_storage.ts";
 import type { SpanContext } from "../trace/span_context.ts";
 import { SpanRecorder } from "../trace/span_recorder.ts";
 import { pathOf } from "./_server_span.ts";
@@ -104,7 +104,10 @@ function withoutQuery(url: string): string {
  *   the decision, with a fresh span id of this service as the callee's parent (W3C's
  *   `parent-id` is "the ID of this request as known by the caller").
  *
- * With `spanContext: null`, or no context at all, the call is passed to fetch untouched.
+ * With `spanContext: null`, or no context at all, the call is passed to fetch untouched; so it
+ * is inside `withTracingSuppressed` (even with an explicit `spanContext`: suppressed means no
+ * span and no header, as OpenTelemetry's http instrumentation does; spanwire's exporters send
+ * their requests that way).
  *
  * @param options The underlying fetch, header formats, span name.
  * @returns The tracing fetch.
@@ -144,7 +147,7 @@ export function tracedFetch(options: TracedFetchOptions = {}): TracedFetch {
     const doFetch = options.fetch ?? globalThis.fetch;
     const given = init?.spanContext;
     const parent = given === undefined ? currentSpanContext() : given;
-    if (parent === undefined || parent === null) {
+    if (parent === undefined || parent === null || isTracingSuppressed()) {
       if (init === undefined) return await doFetch(input);
       const { spanContext: _, ...plain } = init;
       return await doFetch(input, plain);

@@ -17,14 +17,20 @@ import type { SpanContext } from "../trace/span_context.ts";
 import type { SpanRecorder } from "../trace/span_recorder.ts";
 import { OtelSpan } from "./_otel_span.ts";
 import { spanwireContextOf } from "./_parent.ts";
+import { isSuppressed, SUPPRESS_TRACING_KEY } from "./_suppress.ts";
 
-/** What this layer keeps in a frame's `foreign` slot: its context and the span it was for. */
+/**
+ * What this layer keeps in a frame's `foreign` slot: its context, the span it was for and
+ * whether it suppresses tracing.
+ */
 class ForeignContext {
   readonly context: Context;
   readonly spanContext: SpanContext | undefined;
-  constructor(context: Context, spanContext: SpanContext | undefined) {
+  readonly suppressed: boolean;
+  constructor(context: Context, spanContext: SpanContext | undefined, suppressed: boolean) {
     this.context = context;
     this.spanContext = spanContext;
+    this.suppressed = suppressed;
   }
 }
 
@@ -52,6 +58,11 @@ function derive(frame: ContextFrame): Context {
   context = ctx === undefined
     ? trace.deleteSpan(base)
     : trace.setSpan(base, spanOfFrame(frame, ctx));
+  // The frame decides: `withTracingSuppressed` sets the SDK's key, a frame that is not
+  // suppressed (a server layer's, inside a suppressed one) clears it.
+  context = frame.suppressed === true
+    ? context.setValue(SUPPRESS_TRACING_KEY, true)
+    : context.deleteValue(SUPPRESS_TRACING_KEY);
   derived.set(frame, context);
   return context;
 }
@@ -69,6 +80,11 @@ function derive(frame: ContextFrame): Context {
  *   over the server span's recorder inside `traceLayer` (so `setAttribute`, `updateName` and
  *   `recordException` reach the server span; `end()` is left to the layer). Other values of
  *   the OpenTelemetry context (baggage) flow through spanwire's frames unchanged.
+ * - Suppressed tracing is one notion in both views: inside spanwire's
+ *   `withTracingSuppressed`, `context.active()` carries the SDK's `SUPPRESS_TRACING` key
+ *   (`isTracingSuppressed` of `@opentelemetry/core` is `true`, so instrumentations make no
+ *   span); a context with that key, entered with `context.with`, makes a suppressed spanwire
+ *   frame (`tracedFetch` makes no span in it).
  * - `bind` binds functions; event emitters are returned unbound (their listeners run in the
  *   context current when they fire).
  *
@@ -107,7 +123,10 @@ export class SpanwireContextManager implements ContextManager {
     const frame = currentFrame();
     if (frame === undefined) return ROOT_CONTEXT;
     const foreign = frame.foreign;
-    if (foreign instanceof ForeignContext && foreign.spanContext === frame.spanContext) {
+    if (
+      foreign instanceof ForeignContext && foreign.spanContext === frame.spanContext &&
+      foreign.suppressed === (frame.suppressed === true)
+    ) {
       return foreign.context;
     }
     return derive(frame);
@@ -134,8 +153,14 @@ export class SpanwireContextManager implements ContextManager {
     const span = trace.getSpan(context);
     const spanContext = span === undefined ? undefined : spanwireContextOf(span);
     const recorder: SpanRecorder | undefined = span instanceof OtelSpan ? span.recorder : undefined;
+    const suppressed = isSuppressed(context);
     return runWithFrame(
-      { spanContext, recorder, foreign: new ForeignContext(context, spanContext) },
+      {
+        spanContext,
+        recorder,
+        foreign: new ForeignContext(context, spanContext, suppressed),
+        suppressed,
+      },
       () => fn.call(thisArg, ...args),
     );
   }

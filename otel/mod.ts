@@ -48,6 +48,14 @@
  * attributes, events, status and names set through it land on the server span; its `end()`
  * is left to the layer.
  *
+ * Suppressed tracing is one notion in both APIs: inside spanwire's `withTracingSuppressed`,
+ * `context.active()` carries the SDK's `SUPPRESS_TRACING` key (`isTracingSuppressed` of
+ * `@opentelemetry/core` is `true`), and a context made with `suppressTracing`, entered with
+ * `context.with`, is a suppressed spanwire frame. There the tracer hands out non-recording
+ * spans and the propagator injects nothing (as the SDK's), and `tracedFetch` makes no span.
+ * spanwire's OTLP exporter sends its requests that way, so `@opentelemetry/instrumentation-http`
+ * does not trace the export of spans (a feedback loop otherwise).
+ *
  * @example Instrumented code that knows only the OpenTelemetry API
  * ```ts
  * import { register } from "@spanwire/trace/otel";

@@ -27,6 +27,7 @@ import {
 import { RateLimitedWarning } from "../trace/_warning.ts";
 import { OtelSpan } from "./_otel_span.ts";
 import { spanwireContextOf } from "./_parent.ts";
+import { isSuppressed } from "./_suppress.ts";
 
 /**
  * Options of {@linkcode SpanwirePropagator}.
@@ -131,7 +132,8 @@ export class SpanwirePropagator implements TextMapPropagator {
   }
 
   /**
-   * Writes the context's span (if valid) as headers into `carrier`.
+   * Writes the context's span (if valid) as headers into `carrier`; nothing where tracing is
+   * suppressed (`suppressTracing` of `@opentelemetry/core`, spanwire's `withTracingSuppressed`).
    *
    * @typeParam Carrier The carrier.
    * @param context The context whose span is propagated.
@@ -139,6 +141,8 @@ export class SpanwirePropagator implements TextMapPropagator {
    * @param setter How to write.
    */
   inject<Carrier>(context: Context, carrier: Carrier, setter: TextMapSetter<Carrier>): void {
+    // As the SDK's W3C propagator: nothing is injected where tracing is suppressed.
+    if (isSuppressed(context)) return;
     const span = trace.getSpan(context);
     if (span === undefined) return;
     const ctx = spanwireContextOf(span);

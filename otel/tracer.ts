@@ -7,6 +7,7 @@
 import {
   type Context,
   context as contextApi,
+  INVALID_SPAN_CONTEXT,
   type Span as OtelSpanApi,
   type SpanOptions,
   trace,
@@ -21,6 +22,7 @@ import { Span, type SpanKind } from "../trace/span.ts";
 import { SpanContext } from "../trace/span_context.ts";
 import { attributesToMetadata, OtelSpan } from "./_otel_span.ts";
 import { spanwireContextOf } from "./_parent.ts";
+import { isSuppressed } from "./_suppress.ts";
 import { toMicros } from "./_time.ts";
 
 /** OpenTelemetry's `SpanKind` values (INTERNAL = 0 ... CONSUMER = 4) to spanwire's kinds. */
@@ -141,9 +143,10 @@ export class SpanwireTracer implements Tracer {
    */
   startSpan(name: string, options?: SpanOptions, context?: Context): OtelSpanApi {
     const config = this.#config;
-    const parentSpan = options?.root === true
-      ? undefined
-      : trace.getSpan(context ?? contextApi.active());
+    const active = context ?? contextApi.active();
+    // As the SDK's tracer: no span where tracing is suppressed (an exporter's own request).
+    if (isSuppressed(active)) return trace.wrapSpanContext(INVALID_SPAN_CONTEXT);
+    const parentSpan = options?.root === true ? undefined : trace.getSpan(active);
     const parent = parentSpan === undefined ? undefined : spanwireContextOf(parentSpan);
     const traceId = parent === undefined ? TraceId.random() : parent.traceId;
     const sampled = decide(config.sampler, traceId, parent?.sampled);

@@ -27,7 +27,10 @@
  *   {@linkcode currentSpanRecorder});
  * - `foreign`: an opaque value owned by another context layer, never read by spanwire. An
  *   OpenTelemetry `ContextManager` keeps its `Context` here, so that there is ONE active
- *   context shared by both APIs rather than two storages that drift apart.
+ *   context shared by both APIs rather than two storages that drift apart;
+ * - `suppressed` (optional): tracing is suppressed while the frame is active (see
+ *   {@linkcode withTracingSuppressed}): spanwire's helpers make no span and inject no header,
+ *   and the OpenTelemetry layer shows it as the SDK's `SUPPRESS_TRACING` context key.
  *
  * Rules a second layer relies on:
  *
@@ -36,7 +39,7 @@
  *    `runWithFrame({ spanContext, recorder: undefined, foreign: otelContext }, fn)`), so a
  *    span it activates is also spanwire's current span.
  * 2. spanwire's own helpers ({@linkcode withSpanContext}, {@linkcode withSpanRecorder}) make
- *    a new frame that keeps the enclosing frame's `foreign` value unchanged (baggage and other
+ *    a new frame that keeps the enclosing frame's `foreign` and `suppressed` values unchanged (baggage and other
  *    values of the other layer flow through) but changes `spanContext`. A layer therefore tells
  *    that its value is out of date by comparing: if the span context its `foreign` value was
  *    made for is not `frame.spanContext` (compare by identity), spanwire moved the current
@@ -86,6 +89,12 @@ export interface ContextFrame {
    * it, and carries it unchanged into the frames its helpers make.
    */
   readonly foreign: unknown;
+  /**
+   * `true` while tracing is suppressed (inside {@linkcode withTracingSuppressed}, or an
+   * OpenTelemetry context with the SDK's suppression key); absent or `false` otherwise.
+   * spanwire's helpers carry it into the frames they make.
+   */
+  readonly suppressed?: boolean | undefined;
 }
 
 /**
@@ -311,8 +320,16 @@ export function currentSpanRecorder(): SpanRecorder | undefined {
  */
 export function withSpanContext<R>(ctx: SpanContext | undefined, fn: () => R): R {
   const s = storage;
-  const foreign = s.getFrame()?.foreign;
-  return s.run({ spanContext: ctx, recorder: undefined, foreign }, fn);
+  const frame = s.getFrame();
+  return s.run(
+    {
+      spanContext: ctx,
+      recorder: undefined,
+      foreign: frame?.foreign,
+      suppressed: frame?.suppressed,
+    },
+    fn,
+  );
 }
 
 /**
@@ -339,5 +356,66 @@ export function withSpanRecorder<R>(recorder: SpanRecorder, fn: () => R): R {
   const s = storage;
   const frame = s.getFrame();
   const spanContext = recorder.span?.ctx ?? frame?.spanContext;
-  return s.run({ spanContext, recorder, foreign: frame?.foreign }, fn);
+  return s.run(
+    { spanContext, recorder, foreign: frame?.foreign, suppressed: frame?.suppressed },
+    fn,
+  );
+}
+
+/**
+ * Runs `fn` with tracing suppressed: the active frame is kept (same span context, recorder
+ * and `foreign` value) but marked `suppressed`. Inside it, and (with
+ * `@spanwire/trace/context` imported) in everything it starts:
+ *
+ * - `tracedFetch` makes no client span and injects no trace context header: the call goes to
+ *   fetch untouched, as OpenTelemetry's http instrumentation neither records nor injects when
+ *   tracing is suppressed;
+ * - with `@spanwire/trace/otel` registered, `context.active()` carries the OpenTelemetry SDK's
+ *   `SUPPRESS_TRACING` key (`isTracingSuppressed` of `@opentelemetry/core` is `true`), so
+ *   instrumentations (`@opentelemetry/instrumentation-http`) and spanwire's tracer make no
+ *   span.
+ *
+ * spanwire's exporters run their own requests this way, so that an instrumented HTTP client
+ * does not trace the export of spans (a feedback loop).
+ *
+ * @typeParam R The function's result.
+ * @param fn The function.
+ * @returns What `fn` returned.
+ *
+ * @example
+ * ```ts
+ * import { isTracingSuppressed, withTracingSuppressed } from "@spanwire/trace/trace";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(isTracingSuppressed(), false);
+ * assert.equal(withTracingSuppressed(() => isTracingSuppressed()), true);
+ * ```
+ */
+export function withTracingSuppressed<R>(fn: () => R): R {
+  const s = storage;
+  const frame = s.getFrame();
+  if (frame?.suppressed === true) return fn();
+  return s.run({
+    spanContext: frame?.spanContext,
+    recorder: frame?.recorder,
+    foreign: frame?.foreign,
+    suppressed: true,
+  }, fn);
+}
+
+/**
+ * Whether tracing is suppressed in the active frame (see {@linkcode withTracingSuppressed}).
+ *
+ * @returns `true` inside a suppressed frame.
+ *
+ * @example
+ * ```ts
+ * import { isTracingSuppressed } from "@spanwire/trace/trace";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(isTracingSuppressed(), false);
+ * ```
+ */
+export function isTracingSuppressed(): boolean {
+  return storage.getFrame()?.suppressed === true;
 }

@@ -30,9 +30,11 @@ export {
   currentSpanContext,
   currentSpanRecorder,
   installContextStorage,
+  isTracingSuppressed,
   runWithFrame,
   withSpanContext,
   withSpanRecorder,
+  withTracingSuppressed,
 } from "./context_storage.ts";
 export { SpanId, TraceId } from "./ids.ts";
 export { formatSpanLine, LogTraceCollector } from "./log_collector.ts";

@@ -6,6 +6,7 @@
  * @module
  */
 
+import { withTracingSuppressed } from "../../trace/context_storage.ts";
 import { RateLimitedWarning } from "../../trace/_warning.ts";
 import type { PacketSink } from "../pipeline/span_protocol.ts";
 import { setUnrefTimeout } from "../pipeline/_timers.ts";
@@ -156,6 +157,10 @@ type Outcome = "ok" | "retry" | "fail" | "down";
  *   queue drains and `drain()` ends; the failures are counted by the exporter.
  * - `close()` stops retrying: waiting bodies fail at once.
  * - Never throws or rejects: `send` resolves `true` (delivered) or `false` (failed).
+ * - Each request (retries included) is made inside `withTracingSuppressed`, so instrumented
+ *   HTTP clients do not trace the export itself: with `@spanwire/trace/otel` registered,
+ *   `@opentelemetry/instrumentation-http` sees `isTracingSuppressed(context.active())` and
+ *   makes no span for it (no feedback loop of export spans).
  *
  * @example Deliver to a mock receiver, through a 503
  * ```ts
@@ -337,12 +342,17 @@ export class OtlpHttpSink implements PacketSink {
     this.#stats.requests++;
     this.#stats.bytesSent += payload.length;
     try {
-      const response = await this.#fetch(this.url, {
-        method: "POST",
-        headers,
-        body: payload,
-        signal: controller.signal,
-      });
+      // Tracing suppressed: an instrumented HTTP client (OpenTelemetry's http instrumentation
+      // through `@spanwire/trace/otel`, a `tracedFetch` given as `fetch`) must not trace the
+      // export of spans, which would export spans of its own, in a loop.
+      const response = await withTracingSuppressed(() =>
+        this.#fetch(this.url, {
+          method: "POST",
+          headers,
+          body: payload,
+          signal: controller.signal,
+        })
+      );
       const bytes = new Uint8Array(await response.arrayBuffer());
       const status = response.status;
       if (status >= 200 && status < 300) {

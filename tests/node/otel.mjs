@@ -45,9 +45,10 @@ const http = require("http");
 /**
  * With spanwire registered over `collector`: a root span made with the API, around a client call
  * to a front server, whose handler (after an await) calls an upstream server. Returns the root's
- * ids and what the front handler saw as the active span in both APIs.
+ * ids and what the front handler saw as the active span in both APIs. `whileRegistered` runs
+ * after the calls, before spanwire is unregistered.
  */
-const tracedCalls = async (collector) => {
+const tracedCalls = async (collector, whileRegistered = async () => {}) => {
   const registration = register({ collector, recordScope: true });
   instrumentation.setTracerProvider(registration.provider);
   const seenInFront = {};
@@ -72,6 +73,7 @@ const tracedCalls = async (collector) => {
       span.end();
       return span.spanContext();
     });
+    await whileRegistered();
     return { root, seenInFront };
   } finally {
     registration.unregister();
@@ -142,43 +144,72 @@ test("instrumentation-http over spanwire: client -> server -> client -> server i
   }
 });
 
-test("instrumentation-http over spanwire: the same calls in one trace at a MockOtlpReceiver (OTLP/HTTP protobuf)", async () => {
-  const { MockOtlpReceiver } = await import("spanwire/exporters/otlp/testing");
-  const receiver = await MockOtlpReceiver.start();
-  // The mock receiver is a node:http server in this process, so the instrumentation traces the
-  // requests it receives, whose spans are exported to it again: a loop a collector in another
-  // process does not have. Its requests (both ends) are left untraced here.
-  const receiverPort = new URL(receiver.url).port;
-  instrumentation.setConfig({
-    ignoreIncomingRequestHook: (request) => String(request.socket?.localPort) === receiverPort,
-    ignoreOutgoingRequestHook: (request) => String(request.port) === receiverPort,
-  });
-  try {
-    const tracing = tracingFromEnv({
-      TRACES_EXPORTER: "otlp",
-      OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
-      OTEL_EXPORTER_OTLP_PROTOCOL: "http/protobuf",
-      OTEL_SERVICE_NAME: "otel-node",
-    }, { exitHooks: false });
-    const { root, seenInFront } = await tracedCalls(tracing.collector);
-    await tracing.shutdown();
-    const spans = await receiver.waitForSpans(5);
-    for (const span of spans) assert.equal(span.traceId, root.traceId, "one trace");
-    const chain = chainFrom(spans, root.spanId, (s) => s.spanId, (s) => s.parentSpanId ?? "");
-    assert.equal(chain[0].parentSpanId, undefined);
-    assert.equal(chain[0].name, "client-root");
-    // OTLP's SpanKind: INTERNAL 1, SERVER 2, CLIENT 3.
-    assert.deepEqual(chain.map((s) => s.kind), [1, 3, 2, 3, 2]);
-    assert.deepEqual(chain.map((s) => s.attributes["otel.scope.name"]), SCOPES);
-    assert.equal(seenInFront.otel, chain[2].spanId);
-    assert.equal(seenInFront.spanwire, chain[2].spanId);
-    for (const s of chain.slice(1)) {
-      const status = s.attributes["http.response.status_code"] ?? s.attributes["http.status_code"];
-      assert.equal(status, 200n, `status of ${s.name}`);
+test(
+  "instrumentation-http over spanwire: the same calls in one trace at a MockOtlpReceiver (OTLP/HTTP protobuf)",
+  { timeout: 30_000 },
+  async () => {
+    const { MockOtlpReceiver } = await import("spanwire/exporters/otlp/testing");
+    const receiver = await MockOtlpReceiver.start();
+    // The exporter's own requests are not traced: OtlpHttpSink sends them with tracing suppressed,
+    // which the instrumentation sees as the SDK's SUPPRESS_TRACING key in context.active(), so no
+    // ignoreOutgoingRequestHook is needed. The mock receiver, though, is a node:http server in this
+    // process: the instrumentation would trace the requests it receives (a fresh incoming request,
+    // not suppressed), whose spans are exported to it again, a loop a collector in another process
+    // does not have. Only that end is left untraced here.
+    const receiverPort = new URL(receiver.url).port;
+    instrumentation.setConfig({
+      ignoreIncomingRequestHook: (request) => String(request.socket?.localPort) === receiverPort,
+    });
+    try {
+      const tracing = tracingFromEnv({
+        TRACES_EXPORTER: "otlp",
+        OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
+        OTEL_EXPORTER_OTLP_PROTOCOL: "http/protobuf",
+        OTEL_SERVICE_NAME: "otel-node",
+      }, { exitHooks: false });
+      // Export while spanwire is registered, then export again what the first export may have
+      // traced (a client span ends when its response does): a loop would deliver a sixth span.
+      // A loop never lets drain() settle (each export queues the next span): bounded here.
+      const drain = () =>
+        Promise.race([
+          tracing.collector.drain(),
+          new Promise((_, reject) =>
+            setTimeout(() => reject(new Error("drain() did not settle: an export loop")), 5000)
+              .unref()
+          ),
+        ]);
+      const { root, seenInFront } = await tracedCalls(tracing.collector, async () => {
+        await drain();
+        await receiver.waitForSpans(5);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        await drain();
+      });
+      await tracing.shutdown();
+      const spans = receiver.spans.slice();
+      const targets = spans.map((s) =>
+        String(s.attributes["url.full"] ?? s.attributes["http.url"])
+      );
+      assert.deepEqual(targets.filter((t) => t.includes("/v1/traces")), [], "no export span");
+      assert.equal(spans.length, 5, "only the five spans of the calls");
+      assert.ok(receiver.requests.length >= 1);
+      for (const span of spans) assert.equal(span.traceId, root.traceId, "one trace");
+      const chain = chainFrom(spans, root.spanId, (s) => s.spanId, (s) => s.parentSpanId ?? "");
+      assert.equal(chain[0].parentSpanId, undefined);
+      assert.equal(chain[0].name, "client-root");
+      // OTLP's SpanKind: INTERNAL 1, SERVER 2, CLIENT 3.
+      assert.deepEqual(chain.map((s) => s.kind), [1, 3, 2, 3, 2]);
+      assert.deepEqual(chain.map((s) => s.attributes["otel.scope.name"]), SCOPES);
+      assert.equal(seenInFront.otel, chain[2].spanId);
+      assert.equal(seenInFront.spanwire, chain[2].spanId);
+      for (const s of chain.slice(1)) {
+        const status = s.attributes["http.response.status_code"] ??
+          s.attributes["http.status_code"];
+        assert.equal(status, 200n, `status of ${s.name}`);
+      }
+      assert.equal(chain[0].serviceName, "otel-node");
+    } finally {
+      instrumentation.setConfig({});
+      await receiver.close();
     }
-    assert.equal(chain[0].serviceName, "otel-node");
-  } finally {
-    instrumentation.setConfig({});
-    await receiver.close();
-  }
-});
+  },
+);
