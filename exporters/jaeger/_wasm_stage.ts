@@ -29,3 +29,8 @@ export const V_LONG = 3;
 
 /** The first word of a whole-tag reference: TAG_REF | byte length, then the address. */
 export const TAG_REF = 0x80000000 | 0;
+
+/** The first word of a string reference: the complement of its byte length (< 0), then the address. */
+export function stringRef(len: number): number {
+  return ~len;
+}
