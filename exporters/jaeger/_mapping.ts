@@ -1,6 +1,6 @@
 // IOx's Span -> Jaeger mapping rules, in one place, for the three writers that apply them:
 // span_to_jaeger.ts (Jaeger objects), _span_writer.ts (the "js" fused writer, bytes) and the
-// "wasm" backend's staging (wasm/_wasm_encoder_core.ts). Each writer emits its own form; what
+// "wasm" backend's staging (_wasm_encoder_core.ts). Each writer emits its own form; what
 // goes out, in which order and typed how, is decided here:
 //
 // - ids: the two big-endian 64-bit halves of the trace id (high = w0:w1, low = w2:w3) and the
