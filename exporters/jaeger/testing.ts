@@ -10,6 +10,7 @@ import { decodeEmitBatch, type ThriftProtocol } from "./decode_emit_batch.ts";
 import { DecodeError } from "./decode_error.ts";
 import { enlargeRecvBuffer } from "./_deno_recv_buffer.ts";
 import type { JaegerBatch, JaegerSpan } from "./thrift_model.ts";
+import { SpanWaiters } from "../pipeline/_span_waiters.ts";
 
 /**
  * Options of {@linkcode MockJaegerAgent.start}.
@@ -33,13 +34,6 @@ export interface MockJaegerAgentOptions {
   recvBufferSize?: number | undefined;
   /** The Thrift protocol of the packets: `compact` (default; port 6831) or `binary` (6832). */
   protocol?: ThriftProtocol | undefined;
-}
-
-interface Waiter {
-  count: number;
-  resolve: (spans: JaegerSpan[]) => void;
-  reject: (error: Error) => void;
-  timer: ReturnType<typeof setTimeout>;
 }
 
 /**
@@ -79,7 +73,7 @@ export class MockJaegerAgent {
   readonly protocol: ThriftProtocol;
 
   #receiver: Receiver;
-  #waiters: Waiter[] = [];
+  readonly #waiters = new SpanWaiters<JaegerSpan>("MockJaegerAgent");
   #closed = false;
   #batches: JaegerBatch[] = [];
   #spans: JaegerSpan[] = [];
@@ -181,26 +175,13 @@ export class MockJaegerAgent {
    * @throws {Error} If they do not arrive in time, or the agent closes first.
    */
   waitForSpans(count: number, timeoutMs = 10_000): Promise<JaegerSpan[]> {
-    if (this.spans.length >= count) return Promise.resolve(this.spans.slice());
-    if (this.#closed) {
-      return Promise.reject(new Error("MockJaegerAgent is closed"));
-    }
-    return new Promise<JaegerSpan[]>((resolve, reject) => {
-      const waiter: Waiter = {
-        count,
-        resolve,
-        reject,
-        timer: setTimeout(() => {
-          this.#waiters = this.#waiters.filter((w) => w !== waiter);
-          reject(
-            new Error(
-              `MockJaegerAgent: ${this.spans.length} of ${count} spans arrived in ${timeoutMs} ms (${this.malformed} malformed packets of ${this.packets.length})`,
-            ),
-          );
-        }, timeoutMs),
-      };
-      this.#waiters.push(waiter);
-    });
+    return this.#waiters.wait(
+      count,
+      timeoutMs,
+      this.#closed,
+      () => this.spans,
+      () => `${this.malformed} malformed packets of ${this.packets.length}`,
+    );
   }
 
   /**
@@ -211,11 +192,7 @@ export class MockJaegerAgent {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    for (const w of this.#waiters) {
-      clearTimeout(w.timer);
-      w.reject(new Error("MockJaegerAgent closed before the spans arrived"));
-    }
-    this.#waiters = [];
+    this.#waiters.close();
     await this.#receiver.close();
   }
 
@@ -224,12 +201,12 @@ export class MockJaegerAgent {
     // Only keep the bytes here and decode later: the receive loop must get back to the socket
     // at once, or a burst of full packets overflows the kernel's receive buffer.
     this.packets.push(bytes);
-    if (this.#waiters.length > 0 && !this.#decodeScheduled) {
+    if (this.#waiters.pending > 0 && !this.#decodeScheduled) {
       this.#decodeScheduled = true;
       setTimeout(() => {
         this.#decodeScheduled = false;
         this.#decode();
-        this.#wake();
+        this.#waiters.wake(this.#spans);
       }, 0);
     }
   }
@@ -246,17 +223,6 @@ export class MockJaegerAgent {
         this.#malformed++;
         this.#lastError = e instanceof DecodeError || e instanceof Error ? e : new Error(String(e));
       }
-    }
-  }
-
-  #wake(): void {
-    const have = this.#spans.length;
-    const ready = this.#waiters.filter((w) => have >= w.count);
-    if (ready.length === 0) return;
-    this.#waiters = this.#waiters.filter((w) => have < w.count);
-    for (const w of ready) {
-      clearTimeout(w.timer);
-      w.resolve(this.#spans.slice());
     }
   }
 }

@@ -14,6 +14,7 @@ import { OtlpDecodeError } from "./otlp_decode_error.ts";
 import type { OtlpSpan, OtlpTraces } from "./otlp_model.ts";
 import { TRACES_PATH } from "./_fields.ts";
 import { encodePartialSuccess } from "./_response.ts";
+import { SpanWaiters } from "../pipeline/_span_waiters.ts";
 
 /**
  * Options of {@linkcode MockOtlpReceiver.start}.
@@ -86,13 +87,6 @@ export interface MockOtlpRequest {
   status: number;
 }
 
-interface Waiter {
-  count: number;
-  resolve: (spans: OtlpSpan[]) => void;
-  reject: (error: Error) => void;
-  timer: ReturnType<typeof setTimeout>;
-}
-
 /**
  * A mock OTLP/HTTP receiver (an OpenTelemetry Collector's `otlphttp` receiver, for traces):
  * `POST /v1/traces` with `application/x-protobuf` or `application/json`, optionally
@@ -138,7 +132,7 @@ export class MockOtlpReceiver {
   readonly #server: Server;
   readonly #maxBodyBytes: number;
   #answers: MockOtlpAnswer[] = [];
-  #waiters: Waiter[] = [];
+  readonly #waiters = new SpanWaiters<OtlpSpan>("MockOtlpReceiver");
   #malformed = 0;
   #lastError: Error | undefined = undefined;
   #closed = false;
@@ -267,24 +261,13 @@ export class MockOtlpReceiver {
    * @throws {Error} If they do not arrive in time, or the receiver closes first.
    */
   waitForSpans(count: number, timeoutMs = 10_000): Promise<OtlpSpan[]> {
-    if (this.spans.length >= count) return Promise.resolve(this.spans.slice());
-    if (this.#closed) return Promise.reject(new Error("MockOtlpReceiver is closed"));
-    return new Promise<OtlpSpan[]>((resolve, reject) => {
-      const waiter: Waiter = {
-        count,
-        resolve,
-        reject,
-        timer: setTimeout(() => {
-          this.#waiters = this.#waiters.filter((w) => w !== waiter);
-          reject(
-            new Error(
-              `MockOtlpReceiver: ${this.spans.length} of ${count} spans arrived in ${timeoutMs} ms (${this.#malformed} malformed requests of ${this.requests.length})`,
-            ),
-          );
-        }, timeoutMs),
-      };
-      this.#waiters.push(waiter);
-    });
+    return this.#waiters.wait(
+      count,
+      timeoutMs,
+      this.#closed,
+      () => this.spans,
+      () => `${this.#malformed} malformed requests of ${this.requests.length}`,
+    );
   }
 
   /**
@@ -295,11 +278,7 @@ export class MockOtlpReceiver {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    for (const w of this.#waiters) {
-      clearTimeout(w.timer);
-      w.reject(new Error("MockOtlpReceiver closed before the spans arrived"));
-    }
-    this.#waiters = [];
+    this.#waiters.close();
     const closed = new Promise<void>((resolve) => this.#server.close(() => resolve()));
     for (const socket of this.#open) socket.destroy();
     this.#open.clear();
@@ -397,19 +376,8 @@ export class MockOtlpReceiver {
     }
     this.traces.push(traces);
     for (const span of traces.spans) this.spans.push(span);
-    this.#wake();
+    this.#waiters.wake(this.spans);
     const rejected = answer.rejectedSpans ?? 0;
     send(200, encodePartialSuccess(rejected, answer.errorMessage ?? "", json), type);
-  }
-
-  #wake(): void {
-    const have = this.spans.length;
-    const ready = this.#waiters.filter((w) => have >= w.count);
-    if (ready.length === 0) return;
-    this.#waiters = this.#waiters.filter((w) => have < w.count);
-    for (const w of ready) {
-      clearTimeout(w.timer);
-      w.resolve(this.spans.slice());
-    }
   }
 }
