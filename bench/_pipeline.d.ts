@@ -20,21 +20,23 @@ export interface Row {
   cpu: number[];
   median: number;
   heapPerSpan: number | undefined;
+  warmMicros: number;
 }
 export function ourJaeger(lib: any, backend: string, label?: string): Contender;
 export function ourOtelApi(lib: any, otel: any, backend: string): Contender;
 export function ourOtlp(lib: any, label?: string): Contender;
 export function otelOtlpProto(otel: any): Contender;
 export function otelJaeger(otel: any): Contender;
+export function serveContender(contender: Contender, ports: Ports): Promise<void>;
 export function runPipeline(
-  contenders: Contender[],
-  ports: Ports,
-  env: {
-    cpuUsage(): { user: number; system: number };
-    memoryUsage(): { heapUsed: number; external: number; arrayBuffers?: number };
-    gc?: () => void;
-    log(m: string): void;
+  contenders: { index: number; name: string }[],
+  spawnChild: (index: number) => any,
+  options?: {
+    spans?: number;
+    rounds?: number;
+    blocks?: number;
+    heapSpans?: number;
+    log?: (m: string) => void;
   },
-  options?: { spans?: number; rounds?: number; heapSpans?: number },
 ): Promise<Row[]>;
 export function formatRows(rows: Row[], title: string): string;

@@ -3,12 +3,16 @@
 // the Node runner (bench/pipeline_bench_node.mjs, on the npm build). What a service pays per
 // span: record the standard span (design notes), export it, send it to a receiver in another
 // process (bench/_pipeline_sink.mjs: UDP for Jaeger, HTTP for OTLP), drain. The figure is process
-// CPU time (process.cpuUsage(): all threads, GC included) per span, in interleaved rounds; plus
-// the heap (and array buffers) a queued span holds.
+// CPU time (process.cpuUsage(): all threads, GC included) per span, each contender in a process
+// of its own, in interleaved rounds; plus the heap (and array buffers) a queued span holds.
 //
 // A contender is one object: { name, setup(ports) -> { record(n), drain(), close(), check?() } }.
 // Adding one is one small function returning that (see ourJaeger, ourOtelApi, otelOtlpProto,
 // otelJaeger).
+
+import dgram from "node:dgram";
+import process from "node:process";
+import readline from "node:readline";
 
 const OPERATION = "GET /api/v2/query";
 const target = (n) => `/api/v2/query?org=26f7e5a4b7be365b&bucket=917b97a92e883afc&q=${n}`;
@@ -92,22 +96,34 @@ function ours(lib, label, configure) {
   };
 }
 
-/** Records the standard span with an OpenTelemetry tracer under a remote parent. */
+/** Two hex digits per byte value: the harness makes the remote parent's ids cheaply. */
+const HEX2 = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, "0"));
+const idBytes = new Uint8Array(24);
+
+/** Random ids as the hex strings the OpenTelemetry API carries (16 + 8 bytes, one draw). */
+function randomHexIds() {
+  crypto.getRandomValues(idBytes);
+  let traceId = "";
+  for (let i = 0; i < 16; i++) traceId += HEX2[idBytes[i]];
+  let spanId = "";
+  for (let i = 16; i < 24; i++) spanId += HEX2[idBytes[i]];
+  return { traceId, spanId };
+}
+
+/**
+ * Records the standard span with an OpenTelemetry tracer under a remote parent. The parent's
+ * ids are made as cheaply as the harness can (one random draw, a table), since that cost is
+ * the same for every OpenTelemetry-API row and only dilutes their ratios.
+ */
 function otelRecorder(api, tracer) {
   const { ROOT_CONTEXT, SpanStatusCode, trace } = api;
-  const hex = (bytes) => {
-    let s = "";
-    for (let i = 0; i < bytes; i++) {
-      s += Math.floor(Math.random() * 256).toString(16).padStart(2, "0");
-    }
-    return s;
-  };
   return (n) => {
     for (let i = 0; i < n; i++) {
       const k = seq++;
+      const { traceId, spanId } = randomHexIds();
       const ctx = trace.setSpanContext(ROOT_CONTEXT, {
-        traceId: hex(16),
-        spanId: hex(8),
+        traceId,
+        spanId,
         traceFlags: 1,
         isRemote: true,
       });
@@ -127,13 +143,16 @@ function otelRecorder(api, tracer) {
   };
 }
 
-function otelContender(name, otel, makeExporter) {
+function otelContender(name, otel, makeExporter, processorOptions = {}) {
   return {
     name,
     async setup(ports) {
       const { BasicTracerProvider, BatchSpanProcessor } = otel.sdk;
       const exporter = makeExporter(ports);
-      const processor = new BatchSpanProcessor(exporter, { maxQueueSize: 100_000 });
+      const processor = new BatchSpanProcessor(exporter, {
+        maxQueueSize: 100_000,
+        ...processorOptions,
+      });
       const provider = new BasicTracerProvider({ spanProcessors: [processor] });
       const record = otelRecorder(otel.api, provider.getTracer("bench"));
       return {
@@ -199,17 +218,106 @@ export function otelOtlpProto(otel) {
   );
 }
 
-/** OpenTelemetry JS: BatchSpanProcessor + its Jaeger exporter (UDP). `otel` = { api, sdk, jaeger }. */
+/**
+ * OpenTelemetry JS: BatchSpanProcessor + its Jaeger exporter (UDP). `otel` = { api, sdk, jaeger }.
+ * One export batch per flush: with the default 512, a forced flush runs its exports at once into
+ * the exporter's one UDP sender (jaeger-client), which then, depending on when the sends
+ * complete, builds datagrams over the UDP limit (EMSGSIZE) and leaves the export unfinished
+ * until its 30 s timeout. One batch is also the cheaper setting for it.
+ */
 export function otelJaeger(otel) {
   return otelContender(
     "OpenTelemetry JS → Jaeger UDP",
     otel,
     (ports) => new otel.jaeger.JaegerExporter({ host: "127.0.0.1", port: ports.udp }),
+    { maxExportBatchSize: 100_000 },
   );
 }
 
-function cpuMicros(cpuUsage) {
-  const u = cpuUsage();
+/** Datagrams each contender's process sends to the receiver before measuring (warmUdpSend). */
+const UDP_WARM_DATAGRAMS = 800;
+
+/**
+ * Sends UDP_WARM_DATAGRAMS datagrams of 65000 bytes to the receiver through `node:dgram`, so that
+ * the runtime's send path is in its steady state before anything is measured. Deno 2.9.6's
+ * `node:dgram` copies each datagram in JavaScript that V8 optimizes only after some 600 sends
+ * (`new Uint8Array(Buffer.concat(...))` in its udp_wrap.ts): until then a 65 KB send costs about
+ * 0.5 ms of CPU, after that 20-40 µs (bench/udp_send_bench.mjs shows both). A service pays that
+ * once, about 0.3 s of CPU over its first ~250,000 spans; the rows are the steady state.
+ * Returns the CPU µs the warm-up took.
+ */
+async function warmUdpSend(port) {
+  const socket = dgram.createSocket("udp4");
+  await new Promise((resolve) => socket.connect(port, "127.0.0.1", resolve));
+  const payload = new Uint8Array(65000);
+  const before = cpuMicros();
+  for (let i = 0; i < UDP_WARM_DATAGRAMS; i++) {
+    await new Promise((resolve) => socket.send(payload, resolve));
+  }
+  const used = cpuMicros() - before;
+  await new Promise((resolve) => socket.close(resolve));
+  return used;
+}
+
+/**
+ * The contender process: sets `contender` up, warms the UDP send path, then answers one JSON
+ * line on stdout for each command line on stdin: `round` (record `spans`, drain; the process
+ * CPU µs a span), `heap` (the heap and array buffers a queued span holds, with --expose-gc) and
+ * `close` (the contender's own check, then close). Run by the runners' `--child` mode.
+ */
+export async function serveContender(contender, ports) {
+  const reply = (o) => process.stdout.write(JSON.stringify(o) + "\n");
+  // A contender's stray rejection (OpenTelemetry's Jaeger exporter rejects with EMSGSIZE when
+  // its UDP sender builds a datagram over 65507 bytes) is reported, not fatal to the run.
+  let rejections = 0;
+  process.on("unhandledRejection", (e) => {
+    if (rejections++ === 0) console.error(`(${contender.name}: unhandled rejection: ${e})`);
+  });
+  const warm = await warmUdpSend(ports.udp);
+  const run = await contender.setup(ports);
+  reply({ ready: true, warmMicros: warm });
+  const lines = readline.createInterface({ input: process.stdin });
+  for await (const line of lines) {
+    const m = JSON.parse(line);
+    if (m.cmd === "rounds") {
+      // back to back: no idle gap between them
+      const cpu = [];
+      for (let r = 0; r < m.rounds; r++) {
+        const before = cpuMicros();
+        run.record(m.spans);
+        await run.drain();
+        cpu.push((cpuMicros() - before) / m.spans);
+      }
+      reply({ cpu });
+    } else if (m.cmd === "heap") {
+      const gc = globalThis.gc;
+      if (gc === undefined) {
+        reply({ heap: null });
+        continue;
+      }
+      await new Promise((r) => setTimeout(r, 100)); // sends settle
+      gc();
+      gc();
+      const m0 = process.memoryUsage();
+      run.record(m.spans); // without yielding: nothing is sent meanwhile
+      gc();
+      gc();
+      const m1 = process.memoryUsage();
+      // heapUsed plus external (array buffers: our queue's chunks live there)
+      reply({ heap: (m1.heapUsed + m1.external - m0.heapUsed - m0.external) / m.spans });
+      await run.drain();
+    } else if (m.cmd === "close") {
+      const problem = run.check?.();
+      await run.close();
+      reply({ problem: problem ?? null });
+      lines.close();
+      break;
+    }
+  }
+}
+
+function cpuMicros() {
+  const u = process.cpuUsage();
   return u.user + u.system;
 }
 
@@ -219,56 +327,69 @@ function median(xs) {
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
+/** Talks to one contender process: `ask(cmd)` writes a line and resolves the next reply. */
+function connect(child) {
+  const waiting = [];
+  const lines = readline.createInterface({ input: child.stdout });
+  lines.on("line", (line) => waiting.shift()?.resolve(JSON.parse(line)));
+  child.on("exit", (code) => {
+    for (const w of waiting.splice(0)) {
+      w.reject(new Error(`a contender process ended (exit code ${code})`));
+    }
+  });
+  const next = () => new Promise((resolve, reject) => waiting.push({ resolve, reject }));
+  return {
+    next,
+    ask(cmd) {
+      const p = next();
+      child.stdin.write(JSON.stringify(cmd) + "\n");
+      return p;
+    },
+  };
+}
+
 /**
- * Runs the contenders in interleaved rounds. `env` = { cpuUsage, memoryUsage, gc?, log }.
- * Returns rows { name, cpu: [µs/span per round], median, heapPerSpan }.
+ * Runs the contenders, each in processes of its own (`spawnChild(i)` starts the runner in its
+ * `--child i` mode): in each of `blocks` passes, every contender in turn gets a fresh process
+ * that warms up (UDP, then two rounds) and runs `rounds` measured rounds back to back, as a busy
+ * service would. Passes interleave the contenders in time, so all see the same machine, while
+ * none pays for another's garbage or sits idle between its rounds (a service runs one tracer,
+ * not six). The heap figure comes from the first pass.
+ * Returns rows { name, cpu: [µs/span per round], median, heapPerSpan, warmMicros }.
  */
 export async function runPipeline(
   contenders,
-  ports,
-  env,
-  { spans = 20_000, rounds = 5, heapSpans = 20_000 } = {},
+  spawnChild,
+  { spans = 20_000, rounds = 4, blocks = 3, heapSpans = 20_000, log = () => {} } = {},
 ) {
-  const live = [];
-  for (const c of contenders) live.push({ c, run: await c.setup(ports), cpu: [], heap: undefined });
-  // warm up: two rounds each, not counted (the JIT settles)
-  for (let r = 0; r < 2; r++) {
-    for (const l of live) {
-      l.run.record(spans);
-      await l.run.drain();
+  const rows = contenders.map(({ name }) => ({
+    name,
+    cpu: [],
+    median: NaN,
+    heapPerSpan: undefined,
+    warmMicros: NaN,
+  }));
+  for (let b = 0; b < blocks; b++) {
+    for (let i = 0; i < contenders.length; i++) {
+      const row = rows[i];
+      const child = spawnChild(contenders[i].index);
+      const io = connect(child);
+      const ready = await io.next();
+      if (b === 0) row.warmMicros = ready.warmMicros;
+      await io.ask({ cmd: "rounds", rounds: 2, spans }); // warm-up, not counted
+      row.cpu.push(...(await io.ask({ cmd: "rounds", rounds, spans })).cpu);
+      if (b === 0) {
+        row.heapPerSpan = (await io.ask({ cmd: "heap", spans: heapSpans })).heap ?? undefined;
+      }
+      const { problem } = await io.ask({ cmd: "close" });
+      if (problem !== null) log(`!! ${row.name}: ${problem}`);
+      child.stdin.end();
+      await new Promise((resolve) =>
+        child.exitCode !== null ? resolve() : child.once("exit", resolve)
+      );
     }
   }
-  for (let r = 0; r < rounds; r++) {
-    for (const l of live) {
-      const before = cpuMicros(env.cpuUsage);
-      l.run.record(spans);
-      await l.run.drain();
-      l.cpu.push((cpuMicros(env.cpuUsage) - before) / spans);
-    }
-  }
-  // Heap a queued span holds: record without yielding (nothing is sent meanwhile).
-  if (env.gc !== undefined) {
-    for (const l of live) {
-      await new Promise((r) => setTimeout(r, 100)); // sends settle
-      env.gc();
-      env.gc();
-      const m0 = env.memoryUsage();
-      l.run.record(heapSpans);
-      env.gc();
-      env.gc();
-      const m1 = env.memoryUsage();
-      // heapUsed plus external (array buffers: our queue's chunks live there)
-      l.heap = (m1.heapUsed + m1.external - m0.heapUsed - m0.external) / heapSpans;
-      await l.run.drain();
-    }
-  }
-  const rows = [];
-  for (const l of live) {
-    const problem = l.run.check?.();
-    if (problem !== undefined) env.log(`!! ${l.c.name}: ${problem}`);
-    await l.run.close();
-    rows.push({ name: l.c.name, cpu: l.cpu, median: median(l.cpu), heapPerSpan: l.heap });
-  }
+  for (const row of rows) row.median = median(row.cpu);
   return rows;
 }
 
@@ -289,5 +410,11 @@ export function formatRows(rows, title) {
       } | ${ratio} | ${r.heapPerSpan === undefined ? "n/a" : Math.round(r.heapPerSpan)} |`,
     );
   }
+  const warm = rows.map((r) => (r.warmMicros / UDP_WARM_DATAGRAMS).toFixed(0)).join(", ");
+  lines.push(
+    "",
+    `Not counted: each process first sent ${UDP_WARM_DATAGRAMS} datagrams of 65000 bytes through ` +
+      `node:dgram (warm-up), at ${warm} µs of CPU each (rows in order).`,
+  );
   return lines.join("\n");
 }

@@ -1,14 +1,14 @@
 // The pipeline benchmark on Deno (the headline figure of the README): record the standard span,
-// export it, send it to a receiver in another process, drain; process CPU per span, interleaved
-// rounds, spanwire (js and wasm encoders) against OpenTelemetry JS (BatchSpanProcessor + OTLP
+// export it, send it to a receiver in another process, drain; process CPU per span, each
+// contender in processes of its own, passes interleaved (runPipeline), spanwire (js and wasm encoders) against OpenTelemetry JS (BatchSpanProcessor + OTLP
 // protobuf over HTTP, and + its Jaeger exporter over UDP); plus heap per queued span. The
 // contenders and the measurement are in bench/_pipeline.mjs, shared with the Node runner.
 //
-// Run: deno run -A --v8-flags=--expose-gc bench/pipeline_bench.ts [--spans N] [--rounds R]
+// Run: deno run -A bench/pipeline_bench.ts [--spans N] [--rounds R] [--blocks B]
 //      [--only NAME-SUBSTRING]
 // (Not a `deno bench` file: it measures process CPU around whole rounds, not iterations.)
 
-import process from "node:process";
+import { spawn } from "node:child_process";
 import * as api from "@opentelemetry/api";
 import * as sdk from "@opentelemetry/sdk-trace-base";
 import * as otlpProto from "@opentelemetry/exporter-trace-otlp-proto";
@@ -25,6 +25,7 @@ import {
   ourOtelApi,
   ourOtlp,
   runPipeline,
+  serveContender,
 } from "./_pipeline.mjs";
 
 function arg(name: string, fallback: number): number {
@@ -61,27 +62,55 @@ async function startSink(): Promise<
   };
 }
 
+/**
+ * V8 flags of the contenders' processes: `gc()` for the heap figure, and no memory reducer. A
+ * process that waits while the others run its rounds looks idle to V8, whose memory reducer then
+ * runs full collections whose concurrent sweeping lands in the next measured round (a busy
+ * service never triggers it); every contender runs with the same flags.
+ */
+const CHILD_V8_FLAGS = "--expose-gc,--no-memory-reducer";
+
 if (import.meta.main) {
   const otel = { api, sdk, otlpProto, jaeger };
   const lib = { trace, exporters, otel: spanwireOtel };
-  const only = Deno.args.includes("--only") ? Deno.args[Deno.args.indexOf("--only") + 1]! : "";
-  const contenders = [
+  const all = [
     ourJaeger(lib, "js"),
     ourJaeger(lib, "wasm"),
     ourOtelApi(lib, otel, "js"),
     ourOtlp(lib),
     otelOtlpProto(otel),
     otelJaeger(otel),
-  ].filter((c) => c.name.includes(only));
+  ];
+  if (Deno.args.includes("--child")) {
+    // One contender's process (runPipeline starts it): serve it until `close`.
+    const ports = JSON.parse(Deno.args[Deno.args.indexOf("--ports") + 1]!);
+    await serveContender(all[arg("--child", 0)]!, ports);
+    Deno.exit(0);
+  }
+  const only = Deno.args.includes("--only") ? Deno.args[Deno.args.indexOf("--only") + 1]! : "";
   const sink = await startSink();
   try {
-    const gc = (globalThis as { gc?: () => void }).gc;
-    const rows = await runPipeline(contenders, sink.ports, {
-      cpuUsage: () => process.cpuUsage(),
-      memoryUsage: () => process.memoryUsage(),
-      gc,
-      log: (m: string) => console.log(m),
-    }, { spans: arg("--spans", 20_000), rounds: arg("--rounds", 5) });
+    const script = new URL(import.meta.url).pathname;
+    const rows = await runPipeline(
+      all.map((c, index) => ({ index, name: c.name })).filter((c) => c.name.includes(only)),
+      (index: number) =>
+        spawn(Deno.execPath(), [
+          "run",
+          "-A",
+          `--v8-flags=${CHILD_V8_FLAGS}`,
+          script,
+          "--child",
+          String(index),
+          "--ports",
+          JSON.stringify(sink.ports),
+        ], { stdio: ["pipe", "pipe", "inherit"] }),
+      {
+        spans: arg("--spans", 20_000),
+        rounds: arg("--rounds", 4),
+        blocks: arg("--blocks", 3),
+        log: (m: string) => console.log(m),
+      },
+    );
     const count = await (await fetch(`http://127.0.0.1:${sink.ports.http}/count`)).json();
     console.log(formatRows(rows, `Pipeline, Deno ${Deno.version.deno} (process CPU per span)`));
     console.log(`\nreceiver: ${JSON.stringify(count)}`);

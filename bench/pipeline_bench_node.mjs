@@ -1,7 +1,8 @@
 // The pipeline benchmark under Node, over the npm build (bench/pipeline_bench.ts is the Deno
 // runner; both run bench/_pipeline.mjs): record the standard span, export, send to a receiver in
-// another process, drain; process CPU per span in interleaved rounds, spanwire (js and wasm
-// encoders) against OpenTelemetry JS (BatchSpanProcessor + OTLP protobuf, and + Jaeger).
+// another process, drain; process CPU per span, each contender in processes of its own, passes
+// interleaved (bench/_pipeline.mjs, runPipeline), spanwire (js and wasm encoders) against
+// OpenTelemetry JS (BatchSpanProcessor + OTLP protobuf, and + Jaeger).
 //
 // Setup (once):
 //   deno run -A scripts/build_npm.ts                      # the npm build, into npm/
@@ -11,7 +12,7 @@
 //     @opentelemetry/exporter-trace-otlp-proto@0.223.1 @opentelemetry/exporter-jaeger@2.11.0 \
 //     ./spanwire-0.1.0.tgz
 // Run (from that directory, so that the packages resolve from it):
-//   node --expose-gc <repo>/bench/pipeline_bench_node.mjs [--spans N] [--rounds R] [--only NAME]
+//   node <repo>/bench/pipeline_bench_node.mjs [--spans N] [--rounds R] [--blocks B] [--only NAME]
 
 import { spawn } from "node:child_process";
 import { createRequire } from "node:module";
@@ -25,6 +26,7 @@ import {
   ourOtelApi,
   ourOtlp,
   runPipeline,
+  serveContender,
 } from "./_pipeline.mjs";
 
 const require = createRequire(join(process.cwd(), "bench.js"));
@@ -46,6 +48,20 @@ const otel = {
   jaeger: require("@opentelemetry/exporter-jaeger"),
 };
 
+const all = [
+  ourJaeger(lib, "js"),
+  ourJaeger(lib, "wasm"),
+  ourOtelApi(lib, otel, "wasm"),
+  ourOtlp(lib),
+  otelOtlpProto(otel),
+  otelJaeger(otel),
+];
+if (process.argv.includes("--child")) {
+  // One contender's process (runPipeline starts it): serve it until `close`.
+  await serveContender(all[Number(arg("--child", 0))], JSON.parse(arg("--ports", "{}")));
+  process.exit(0);
+}
+
 const sinkPath = fileURLToPath(new URL("./_pipeline_sink.mjs", import.meta.url));
 const sink = spawn(process.execPath, [sinkPath], { stdio: ["pipe", "pipe", "inherit"] });
 const ports = await new Promise((resolve, reject) => {
@@ -58,21 +74,28 @@ const ports = await new Promise((resolve, reject) => {
 });
 
 const only = arg("--only", "");
-const contenders = [
-  ourJaeger(lib, "js"),
-  ourJaeger(lib, "wasm"),
-  ourOtelApi(lib, otel, "wasm"),
-  ourOtlp(lib),
-  otelOtlpProto(otel),
-  otelJaeger(otel),
-].filter((c) => c.name.includes(only));
+const script = fileURLToPath(import.meta.url);
 try {
-  const rows = await runPipeline(contenders, ports, {
-    cpuUsage: () => process.cpuUsage(),
-    memoryUsage: () => process.memoryUsage(),
-    gc: globalThis.gc,
-    log: (m) => console.log(m),
-  }, { spans: Number(arg("--spans", 20_000)), rounds: Number(arg("--rounds", 5)) });
+  const rows = await runPipeline(
+    all.map((c, index) => ({ index, name: c.name })).filter((c) => c.name.includes(only)),
+    (index) =>
+      // the same V8 flags as the Deno runner's contenders (see CHILD_V8_FLAGS there)
+      spawn(process.execPath, [
+        "--expose-gc",
+        "--no-memory-reducer",
+        script,
+        "--child",
+        String(index),
+        "--ports",
+        JSON.stringify(ports),
+      ], { stdio: ["pipe", "pipe", "inherit"] }),
+    {
+      spans: Number(arg("--spans", 20_000)),
+      rounds: Number(arg("--rounds", 4)),
+      blocks: Number(arg("--blocks", 3)),
+      log: (m) => console.log(m),
+    },
+  );
   const count = await (await fetch(`http://127.0.0.1:${ports.http}/count`)).json();
   console.log(formatRows(rows, `Pipeline, Node ${process.version} (process CPU per span)`));
   console.log(`\nreceiver: ${JSON.stringify(count)}`);
