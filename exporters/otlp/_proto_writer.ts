@@ -2,7 +2,9 @@
 // byte-counting twin, same interface) counts them. Length-delimited fields are written in one
 // pass: a one-byte length is reserved and the body is moved right afterwards in the rare case
 // (a body of 128 bytes or more) where the length needs more bytes; the result is the canonical
-// (minimal varint) encoding that ProtoSizer counts.
+// (minimal varint) encoding that ProtoSizer counts. A message written first after
+// `resetWithHeadroom()` (one span, as the pipeline encodes it) never moves: its tag and length
+// move left into the headroom instead, and its bytes start at `begin`.
 
 import type { SpanId, TraceId } from "../../trace/ids.ts";
 import { utf8Length, varint64Size, varintSize } from "../pipeline/byte_writer.ts";
@@ -11,6 +13,8 @@ import { bigintWords, int64Words, type MessageWriter, nanosWords } from "./_mess
 
 const textEncoder = new TextEncoder();
 const MAX_DEPTH = 64;
+/** Bytes left free before a top-level message by `resetWithHeadroom` (a length of 4 more bytes). */
+const HEADROOM = 4;
 
 /** Writes a 32-bit word big-endian (ids are raw big-endian bytes). */
 function putWord(b: Uint8Array, p: number, word: number): void {
@@ -27,6 +31,10 @@ export class ProtoWriter implements MessageWriter {
   #view: DataView;
   /** The write position. */
   pos = 0;
+  /** Where the bytes written begin (0, or after `resetWithHeadroom`, where its message begins). */
+  begin = 0;
+  /** The length byte of the message that may move left into the headroom, or -1. */
+  #floating = -1;
   readonly #starts = new Int32Array(MAX_DEPTH);
   #depth = 0;
   readonly #words: number[] = [0, 0];
@@ -42,14 +50,26 @@ export class ProtoWriter implements MessageWriter {
   /** Forgets what was written (keeps the buffer). */
   reset(): void {
     this.pos = 0;
+    this.begin = 0;
+    this.#floating = -1;
     this.#depth = 0;
     this.gapAt = -1;
     this.#gapLen = 0;
   }
 
+  /**
+   * Forgets what was written and leaves headroom before the next message, so that its length
+   * prefix, however long, never moves its body: its bytes are `buf[begin, pos)`.
+   */
+  resetWithHeadroom(): void {
+    this.reset();
+    this.pos = HEADROOM;
+    this.begin = HEADROOM;
+  }
+
   /** A copy of the bytes written. */
   bytes(): Uint8Array<ArrayBuffer> {
-    return this.buf.slice(0, this.pos);
+    return this.buf.slice(this.begin, this.pos);
   }
 
   #room(n: number): void {
@@ -117,6 +137,21 @@ export class ProtoWriter implements MessageWriter {
       return;
     }
     const extra = varintSize(len) - 1;
+    if (start === this.#floating) {
+      // The first message after resetWithHeadroom(): its tag moves left instead of its body.
+      const b = this.buf;
+      const from = this.begin;
+      this.begin = from - extra;
+      b.copyWithin(from - extra, from, start);
+      let p = start - extra;
+      let n = len;
+      while (n >= 0x80) {
+        b[p++] = (n & 0x7f) | 0x80;
+        n >>>= 7;
+      }
+      b[p] = n;
+      return;
+    }
     this.#room(extra);
     this.buf.copyWithin(start + 1 + extra, start + 1, this.pos);
     if (gapInside) this.gapAt += extra;
@@ -162,6 +197,12 @@ export class ProtoWriter implements MessageWriter {
       const c = s.charCodeAt(i);
       if (c >= 0x80) break;
       b[p++] = c;
+    }
+    if (i === n && n < 0x80) {
+      // ASCII and short (nearly every string): the length is the length in chars, one byte.
+      b[start] = n;
+      this.pos = p;
+      return;
     }
     if (i < n) {
       p += textEncoder.encodeInto(s.slice(i), b.subarray(p)).written;
@@ -223,7 +264,9 @@ export class ProtoWriter implements MessageWriter {
   open(f: Field): void {
     if (this.#depth >= MAX_DEPTH) throw new RangeError("Cannot write OTLP: nested too deep");
     this.#room(6);
+    const top = this.#depth === 0 && this.pos === this.begin && this.begin === HEADROOM;
     this.#tag(f.tag);
+    if (top) this.#floating = this.pos;
     this.#starts[this.#depth++] = this.pos;
     this.pos++;
   }

@@ -104,9 +104,9 @@ class OtlpSpanEncoder implements SpanEncoder {
   encode(span: Span): Uint8Array {
     const p = this.#proto;
     if (p !== undefined) {
-      p.reset();
+      p.resetWithHeadroom();
       writeSpan(p, span);
-      return p.buf.subarray(0, p.pos);
+      return p.buf.subarray(p.begin, p.pos);
     }
     const j = this.#json!;
     j.reset();
