@@ -233,7 +233,9 @@ export class DenoHttp1Client {
     const body = init.body as Uint8Array | null | undefined;
     const port = url.port === "" ? 80 : Number(url.port);
     const key = `${url.hostname}:${port}`;
-    let headText = `${init.method ?? "GET"} ${url.pathname}${url.search} HTTP/1.1\r\nhost: ${url.host}\r\n`;
+    let headText = `${
+      init.method ?? "GET"
+    } ${url.pathname}${url.search} HTTP/1.1\r\nhost: ${url.host}\r\n`;
     new Headers(init.headers).forEach((value, name) => {
       if (name !== "host" && name !== "content-length" && name !== "connection") {
         headText += `${name}: ${value}\r\n`;

@@ -3,6 +3,7 @@
 // 64-bit integers as decimal strings; NaN and infinities as strings), written as UTF-8 bytes.
 
 import type { SpanId, TraceId } from "../../trace/ids.ts";
+import type { MetadataValue } from "../../trace/span.ts";
 import type { Field } from "./_fields.ts";
 import { type MessageWriter, nanosText } from "./_message_writer.ts";
 
@@ -239,4 +240,14 @@ export class JsonWriter implements MessageWriter {
     this.buf.set(length === bytes.length ? bytes : bytes.subarray(0, length), this.pos);
     this.pos += length;
   }
+
+  replay(_f: Field, _key: string, _value: MetadataValue): boolean {
+    return false;
+  }
+
+  mark(): number {
+    return -1;
+  }
+
+  remember(_f: Field, _key: string, _value: MetadataValue, _mark: number): void {}
 }

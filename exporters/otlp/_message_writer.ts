@@ -4,6 +4,7 @@
 // The mapping says WHAT goes in which field; the writer says how the field looks on its wire.
 
 import type { SpanId, TraceId } from "../../trace/ids.ts";
+import type { MetadataValue } from "../../trace/span.ts";
 import type { Field } from "./_fields.ts";
 
 /** Writes OTLP messages, field by field, in one wire format. */
@@ -48,6 +49,22 @@ export interface MessageWriter {
   gap(length: number): void;
   /** Appends a list element that a writer of the same kind wrote earlier on its own. */
   chunk(bytes: Uint8Array, length?: number): void;
+  /**
+   * Writes again the element `f` that this writer wrote last for the same `key` and `value`
+   * (see `remember`), when it kept one; returns whether it did. Writers that keep nothing
+   * return false.
+   */
+  replay(f: Field, key: string, value: MetadataValue): boolean;
+  /**
+   * Says where the element that `remember` may keep begins: its first byte, or -1 for a
+   * writer that keeps nothing.
+   */
+  mark(): number;
+  /**
+   * Keeps the element `f` written since `mark` as the bytes of `key` and `value`, for
+   * `replay` (a writer decides what it keeps: small elements of keys whose values repeat).
+   */
+  remember(f: Field, key: string, value: MetadataValue, mark: number): void;
 }
 
 const TWO_32 = 4294967296;

@@ -7,6 +7,7 @@
 // move left into the headroom instead, and its bytes start at `begin`.
 
 import type { SpanId, TraceId } from "../../trace/ids.ts";
+import { Float, type MetadataValue } from "../../trace/span.ts";
 import { utf8Length, varint64Size, varintSize } from "../pipeline/byte_writer.ts";
 import type { Field } from "./_fields.ts";
 import { bigintWords, int64Words, type MessageWriter, nanosWords } from "./_message_writer.ts";
@@ -15,6 +16,27 @@ const textEncoder = new TextEncoder();
 const MAX_DEPTH = 64;
 /** Bytes left free before a top-level message by `resetWithHeadroom` (a length of 4 more bytes). */
 const HEADROOM = 4;
+
+/** Keys whose `KeyValue` bytes a ProtoWriter keeps at most. */
+const MAX_KEPT_KEYS = 256;
+/** The longest `KeyValue` body kept. */
+const MAX_KEPT_BYTES = 96;
+/** After this many changes of a key's value, the key's new values are no longer kept. */
+const MAX_CHANGES = 4;
+
+/** The bytes of a `KeyValue` element (after its tag) last written for a key. */
+interface Kept {
+  value: MetadataValue;
+  bytes: Uint8Array | undefined;
+  changes: number;
+}
+
+/** Whether two metadata values encode alike (numbers by `Object.is`, floats by value). */
+function sameValue(a: MetadataValue, b: MetadataValue): boolean {
+  if (a === b) return typeof a !== "number" || Object.is(a, b);
+  if (a instanceof Float && b instanceof Float) return Object.is(a.value, b.value);
+  return typeof a === "number" && Object.is(a, b); // NaN
+}
 
 /** Writes a 32-bit word big-endian (ids are raw big-endian bytes). */
 function putWord(b: Uint8Array, p: number, word: number): void {
@@ -35,6 +57,13 @@ export class ProtoWriter implements MessageWriter {
   begin = 0;
   /** The length byte of the message that may move left into the headroom, or -1. */
   #floating = -1;
+  /**
+   * `KeyValue` bodies by key, written again when the key comes with the same value (most
+   * attributes repeat: methods, status codes, components), so their bytes are copied rather
+   * than encoded again. A key whose value keeps changing (a URL, a peer address) is no longer
+   * kept after `MAX_CHANGES` changes; it costs a lookup and a comparison.
+   */
+  readonly #kept = new Map<string, Kept>();
   readonly #starts = new Int32Array(MAX_DEPTH);
   #depth = 0;
   readonly #words: number[] = [0, 0];
@@ -293,6 +322,43 @@ export class ProtoWriter implements MessageWriter {
     this.buf.set(length === bytes.length ? bytes : bytes.subarray(0, length), this.pos);
     this.pos += length;
   }
+
+  replay(f: Field, key: string, value: MetadataValue): boolean {
+    const kept = this.#kept.get(key);
+    if (kept === undefined) return false;
+    const src = kept.bytes;
+    if (src === undefined || !sameValue(kept.value, value)) return false;
+    const n = src.length;
+    this.#room(n + 5);
+    this.#tag(f.tag);
+    const b = this.buf;
+    let p = this.pos;
+    for (let i = 0; i < n; i++) b[p++] = src[i]!;
+    this.pos = p;
+    return true;
+  }
+
+  mark(): number {
+    return this.pos;
+  }
+
+  remember(f: Field, key: string, value: MetadataValue, mark: number): void {
+    let kept = this.#kept.get(key);
+    if (kept === undefined) {
+      if (this.#kept.size >= MAX_KEPT_KEYS) return;
+      kept = { value, bytes: undefined, changes: 0 };
+      this.#kept.set(key, kept);
+    } else {
+      if (kept.changes >= MAX_CHANGES) return;
+      kept.changes++;
+      kept.value = value;
+    }
+    const from = mark + varintSize(f.tag);
+    const keepable = typeof value !== "object" || value instanceof Float;
+    kept.bytes = keepable && this.pos - from <= MAX_KEPT_BYTES && this.gapAt < mark
+      ? this.buf.slice(from, this.pos)
+      : undefined;
+  }
 }
 
 /** Counts the protobuf bytes {@linkcode ProtoWriter} would write for the same calls. */
@@ -376,4 +442,14 @@ export class ProtoSizer implements MessageWriter {
   chunk(bytes: Uint8Array, length: number = bytes.length): void {
     this.size += length;
   }
+
+  replay(_f: Field, _key: string, _value: MetadataValue): boolean {
+    return false;
+  }
+
+  mark(): number {
+    return -1;
+  }
+
+  remember(_f: Field, _key: string, _value: MetadataValue, _mark: number): void {}
 }

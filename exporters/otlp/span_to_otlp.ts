@@ -74,11 +74,13 @@ export function writeAttributes(
   }
   w.openList(f);
   for (const [key, value] of metadata) {
-    if (key === skip) continue;
+    if (key === skip || w.replay(f, key, value)) continue;
+    const mark = w.mark();
     w.open(f);
     w.string(F.KV_KEY, key);
     writeValue(w, F.KV_VALUE, value);
     w.close();
+    w.remember(f, key, value, mark);
   }
   w.closeList();
 }

@@ -122,6 +122,60 @@ Deno.test("protobuf: the official .proto files decode what OpenTelemetry JS's se
   assert.deepEqual(comparable(ours), comparable(theirs));
 });
 
+Deno.test("protobuf: attributes whose values repeat, change and change kind from span to span are written as OpenTelemetry JS writes them", () => {
+  // The protobuf writer copies the bytes of a key and value it wrote before: every repeat,
+  // change and change of kind of a value must still come out as the reference writes it.
+  const values = [
+    "a",
+    "a",
+    "b",
+    "a",
+    1,
+    1,
+    2,
+    "1",
+    true,
+    true,
+    false,
+    0.5,
+    0.5,
+    float(0.5),
+    float(0.25),
+    -0,
+    0,
+    0,
+    NaN,
+    NaN,
+    Infinity,
+    "x".repeat(150),
+    "x".repeat(150),
+    "é",
+    "é",
+    2 ** 40,
+    2 ** 40,
+  ];
+  const spans: Span[] = [];
+  for (let i = 0; i < values.length * 2; i++) {
+    const v = values[i % values.length]!;
+    const w = values[(i * 7) % values.length]!;
+    const span = Span.root(`s${i}`);
+    span.start = 1_000 + i;
+    span.end = 2_000 + i;
+    span.setMetadata("k", v).setMetadata("fixed", "same").setMetadata(`only${i % 3}`, w);
+    span.event("e", { k: w, fixed: "same" }, 1_500 + i);
+    spans.push(span);
+  }
+  const enc = encoder();
+  const ours = officialDecode(enc.frame(spans.map((s) => enc.encodeSpan(s))));
+  const theirs = officialDecode(
+    ProtobufTraceSerializer.serializeRequest(
+      spans.map((s) => toReadableSpan(s, RESOURCE, SCOPE)) as never,
+    )!,
+  );
+  assert.deepEqual(comparable(ours), comparable(theirs));
+  assert.equal(ours.resourceSpans[0].scopeSpans[0].spans.length, values.length * 2);
+});
+
 Deno.test("protobuf: fields as the official .proto files name them", () => {
   const [span] = edgeSpans();
   const decoded = officialDecode(encoder().encode([span!]));
