@@ -19,6 +19,8 @@ interface Conn {
   read(p: Uint8Array): Promise<number | null>;
   write(p: Uint8Array): Promise<number>;
   close(): void;
+  ref?(): void;
+  unref?(): void;
 }
 
 interface DenoNet {
@@ -62,11 +64,39 @@ class Connection {
   #buf = new Uint8Array(4096);
   #start = 0;
   #end = 0;
-  /** Response bytes read on this connection so far (0: a stale kept-alive socket may fail). */
+  /** Bytes read in the current exchange (0: a stale kept-alive socket may fail). */
   gotBytes = 0;
+  /** The read an idle connection waits in (it learns so that the server closed it). */
+  #idleRead: Promise<number | null> | undefined;
+  /** Whether the server closed it (or sent bytes unasked) while idle. */
+  dead = false;
 
   constructor(conn: Conn) {
     this.conn = conn;
+  }
+
+  /**
+   * Goes idle: waits in a read that does not keep the process alive, to learn when the server
+   * closes the connection (then `onDead`), as Node's agent watches its free sockets.
+   */
+  idle(onDead: () => void): void {
+    this.#start = this.#end = 0;
+    this.conn.unref?.();
+    const read = this.conn.read(this.#buf);
+    this.#idleRead = read;
+    const settled = (): void => {
+      // Settled while idle (the server closed it, or sent bytes nobody asked for): unusable.
+      if (this.#idleRead !== read) return;
+      this.#idleRead = undefined;
+      this.dead = true;
+      onDead();
+    };
+    read.then(settled, settled);
+  }
+
+  /** Leaves idleness: the waiting read becomes the exchange's first read. */
+  wake(): void {
+    this.conn.ref?.();
   }
 
   async writeAll(bytes: Uint8Array): Promise<void> {
@@ -76,6 +106,15 @@ class Connection {
 
   /** Reads more bytes into the buffer; false at end of stream. */
   async #fill(): Promise<boolean> {
+    const waiting = this.#idleRead;
+    if (waiting !== undefined) {
+      this.#idleRead = undefined;
+      const n = await waiting;
+      if (n === null) return false;
+      this.#end += n;
+      this.gotBytes += n;
+      return true;
+    }
     if (this.#start > 0 && this.#start === this.#end) this.#start = this.#end = 0;
     if (this.#end === this.#buf.length) {
       const size = this.#end - this.#start;
@@ -267,7 +306,27 @@ export class DenoHttp1Client {
     const list = this.#idle.get(key);
     const c = list?.pop();
     if (list !== undefined && list.length === 0) this.#idle.delete(key);
+    c?.wake();
     return c;
+  }
+
+  #putIdle(key: string, c: Connection): void {
+    const list = this.#idle.get(key);
+    if (list === undefined) this.#idle.set(key, [c]);
+    else list.push(c);
+    c.idle(() => {
+      const now = this.#idle.get(key);
+      const i = now?.indexOf(c) ?? -1;
+      if (i >= 0) {
+        now!.splice(i, 1);
+        if (now!.length === 0) this.#idle.delete(key);
+      }
+      try {
+        c.conn.close();
+      } catch {
+        // already closed
+      }
+    });
   }
 
   async #exchange(
@@ -285,6 +344,7 @@ export class DenoHttp1Client {
       }
     };
     signal?.addEventListener("abort", onAbort, { once: true });
+    c.gotBytes = 0;
     try {
       await c.writeAll(head);
       if (body !== undefined && body !== null && body.byteLength > 0) await c.writeAll(body);
@@ -322,9 +382,7 @@ export class DenoHttp1Client {
       }
       signal?.removeEventListener("abort", onAbort);
       if (reusable && !this.#closed) {
-        const list = this.#idle.get(key);
-        if (list === undefined) this.#idle.set(key, [c]);
-        else list.push(c);
+        this.#putIdle(key, c);
       } else {
         c.conn.close();
       }
