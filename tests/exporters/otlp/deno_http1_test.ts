@@ -61,7 +61,12 @@ async function scriptedServer(
 const OK_EMPTY =
   "HTTP/1.1 200 OK\r\ncontent-type: application/x-protobuf\r\ncontent-length: 0\r\n\r\n";
 
-function post(client: DenoHttp1Client, url: string, body: Uint8Array, signal?: AbortSignal) {
+function post(
+  client: DenoHttp1Client,
+  url: string,
+  body: Uint8Array,
+  signal?: AbortSignal,
+): Promise<Response> {
   return client.fetch(url, {
     method: "POST",
     headers: { "content-type": "application/x-protobuf", "x-extra": "1" },
