@@ -94,6 +94,11 @@ class Connection {
     read.then(settled, settled);
   }
 
+  /** Whether bytes were read that no response has used (the connection is then not reused). */
+  get unread(): boolean {
+    return this.#start < this.#end;
+  }
+
   /** Leaves idleness: the waiting read becomes the exchange's first read. */
   wake(): void {
     this.conn.ref?.();
@@ -270,6 +275,9 @@ export class DenoHttp1Client {
     const signal = init.signal ?? undefined;
     if (signal?.aborted) throw abortError(signal);
     const body = init.body as Uint8Array | null | undefined;
+    if (body !== undefined && body !== null && !(body instanceof Uint8Array)) {
+      throw new TypeError("Cannot send the request: its body is not a Uint8Array");
+    }
     const port = url.port === "" ? 80 : Number(url.port);
     const key = `${url.hostname}:${port}`;
     let headText = `${
@@ -381,7 +389,7 @@ export class DenoHttp1Client {
         reusable = false;
       }
       signal?.removeEventListener("abort", onAbort);
-      if (reusable && !this.#closed) {
+      if (reusable && !this.#closed && !c.unread) {
         this.#putIdle(key, c);
       } else {
         c.conn.close();

@@ -62,6 +62,31 @@ export function writeValue(w: MessageWriter, f: F.Field, value: MetadataValue): 
   w.close();
 }
 
+/** What {@linkcode writeEntry} writes to (the `thisArg` of `forEach`: no closure per call). */
+interface EntryTarget {
+  w: MessageWriter;
+  f: F.Field;
+  skip: string | undefined;
+}
+
+/**
+ * Writes one metadata entry as a `KeyValue` element (`this` is the target). `Map.forEach` with
+ * this function allocates nothing, where `for (const [k, v] of map)` allocated an iterator and
+ * an entry array per element: the scavenges per 240,000 standard spans recorded into the span
+ * encoder went from 104-107 to 86-88 (`--v8-flags=--trace-gc`; 75-77 recording alone).
+ */
+function writeEntry(this: EntryTarget, value: MetadataValue, key: string): void {
+  const w = this.w;
+  const f = this.f;
+  if (key === this.skip || w.replay(f, key, value)) return;
+  const mark = w.mark();
+  w.open(f);
+  w.string(F.KV_KEY, key);
+  writeValue(w, F.KV_VALUE, value);
+  w.close();
+  w.remember(f, key, value, mark);
+}
+
 /** Writes a repeated `KeyValue` field (`f`) from metadata, leaving out the key `skip`. */
 export function writeAttributes(
   w: MessageWriter,
@@ -73,15 +98,8 @@ export function writeAttributes(
     return;
   }
   w.openList(f);
-  for (const [key, value] of metadata) {
-    if (key === skip || w.replay(f, key, value)) continue;
-    const mark = w.mark();
-    w.open(f);
-    w.string(F.KV_KEY, key);
-    writeValue(w, F.KV_VALUE, value);
-    w.close();
-    w.remember(f, key, value, mark);
-  }
+  // A fresh target per call: a value's String() could, in principle, write attributes too.
+  metadata.forEach(writeEntry, { w, f, skip });
   w.closeList();
 }
 
