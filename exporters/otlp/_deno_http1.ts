@@ -37,19 +37,31 @@ function denoNet(): DenoNet | undefined {
 const PROXY_VARIABLES = ["HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy"];
 
 /**
+ * A proxy variable's value, or undefined when it is unset; throws when the environment cannot
+ * be read without a permission prompt.
+ */
+function proxyVariable(variable: string): string | undefined {
+  const deno = denoNet()!;
+  const state = deno.permissions.querySync?.({ name: "env", variable }).state;
+  if (state !== "granted") throw new Error(`cannot read ${variable}`);
+  return deno.env.get(variable);
+}
+
+/**
  * Whether requests to `url` may go through {@linkcode DenoHttp1Client}: on Deno, an `http:`
  * URL, and no proxy variable set (when the environment cannot be read without a permission
  * prompt, fetch is used, which honours proxies).
+ *
+ * @param url The traces URL.
+ * @param read Reads a variable (for tests; default: Deno's environment, where permitted).
  */
-export function canUseDenoHttp1(url: URL): boolean {
-  const deno = denoNet();
-  if (deno === undefined || url.protocol !== "http:") return false;
+export function canUseDenoHttp1(
+  url: URL,
+  read: (variable: string) => string | undefined = proxyVariable,
+): boolean {
+  if (denoNet() === undefined || url.protocol !== "http:") return false;
   try {
-    for (const variable of PROXY_VARIABLES) {
-      const state = deno.permissions.querySync?.({ name: "env", variable }).state;
-      if (state !== "granted") return false;
-      if ((deno.env.get(variable) ?? "") !== "") return false;
-    }
+    for (const variable of PROXY_VARIABLES) if ((read(variable) ?? "") !== "") return false;
     return true;
   } catch {
     return false;

@@ -171,7 +171,17 @@ Deno.test("http1: an abort ends a request the server never answers; a malformed 
   }
 });
 
-Deno.test("http1: used for http: URLs only (https and others go through fetch)", () => {
-  assert.equal(canUseDenoHttp1(new URL("http://127.0.0.1:4318/v1/traces")), true);
-  assert.equal(canUseDenoHttp1(new URL("https://collector.example/v1/traces")), false);
+Deno.test("http1: used for http: URLs without a proxy only (https and proxies go through fetch)", () => {
+  const url = new URL("http://127.0.0.1:4318/v1/traces");
+  const none = (_: string): string | undefined => undefined;
+  assert.equal(canUseDenoHttp1(url, none), true);
+  assert.equal(canUseDenoHttp1(new URL("https://collector.example/v1/traces"), none), false);
+  for (const name of ["HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy"]) {
+    const proxy = (v: string) => v === name ? "http://proxy.example:3128" : undefined;
+    assert.equal(canUseDenoHttp1(url, proxy), false, name);
+  }
+  const unreadable = (_: string): string | undefined => {
+    throw new Error("no permission");
+  };
+  assert.equal(canUseDenoHttp1(url, unreadable), false);
 });
