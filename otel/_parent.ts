@@ -6,18 +6,40 @@
 import type { Span as OtelSpanApi, SpanContext as OtelSpanContext } from "@opentelemetry/api";
 import type { SpanContext } from "../trace/span_context.ts";
 import { OtelSpan } from "./_otel_span.ts";
-import { fromOtelSpanContext } from "./_span_context.ts";
+import {
+  fromOtelSpanContext,
+  type OtelSpanContextFields,
+  readOtelSpanContext,
+} from "./_span_context.ts";
 
-/** spanwire's context of `span`, or `undefined` when its span context is not valid. */
-export function spanwireContextOf(span: OtelSpanApi): SpanContext | undefined {
+/** What a child takes from its parent: ours, its context; another's, its fields. */
+export function parentOf(span: OtelSpanApi): OtelSpanContextFields | undefined {
   if (span instanceof OtelSpan) return span.ctx;
+  const sc = spanContextOf(span);
+  if (sc === undefined) return undefined;
+  try {
+    return readOtelSpanContext(sc);
+  } catch {
+    return undefined;
+  }
+}
+
+/** A foreign span's span context, `undefined` when asking for it throws or gives no object. */
+function spanContextOf(span: OtelSpanApi): OtelSpanContext | undefined {
   let sc: OtelSpanContext;
   try {
     sc = span.spanContext();
   } catch {
     return undefined;
   }
-  if (sc === null || typeof sc !== "object") return undefined;
+  return sc === null || typeof sc !== "object" ? undefined : sc;
+}
+
+/** spanwire's context of `span`, or `undefined` when its span context is not valid. */
+export function spanwireContextOf(span: OtelSpanApi): SpanContext | undefined {
+  if (span instanceof OtelSpan) return span.ctx;
+  const sc = spanContextOf(span);
+  if (sc === undefined) return undefined;
   try {
     return fromOtelSpanContext(sc);
   } catch {

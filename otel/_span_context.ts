@@ -38,23 +38,47 @@ export function spanIdOf(hex: unknown): SpanId | undefined {
   return SpanId.fromParts(hi, lo);
 }
 
+/** What spanwire takes from a valid OpenTelemetry span context (a parent's, a link's). */
+export interface OtelSpanContextFields {
+  /** The trace id. */
+  readonly traceId: TraceId;
+  /** The span id. */
+  readonly spanId: SpanId;
+  /** The `traceFlags` sampled bit. */
+  readonly sampled: boolean;
+  /** The serialized `traceState`, `undefined` when none or empty. */
+  readonly traceState: string | undefined;
+  /** The `traceFlags` W3C Level 2 random bit. */
+  readonly randomTraceId: boolean;
+}
+
 /**
- * spanwire's context for an OpenTelemetry span context, or `undefined` when it is not valid
- * (zero or malformed ids), as the API's `isSpanContextValid` decides.
+ * The fields of an OpenTelemetry span context, or `undefined` when it is not valid (zero or
+ * malformed ids), as the API's `isSpanContextValid` decides. A plain record: a parent needs no
+ * `SpanContext` of its own (`SpanContext` has these fields too, so spanwire's own serve as is).
  */
-export function fromOtelSpanContext(sc: OtelSpanContext): SpanContext | undefined {
+export function readOtelSpanContext(sc: OtelSpanContext): OtelSpanContextFields | undefined {
   const traceId = traceIdOf(sc.traceId);
   if (traceId === undefined) return undefined;
   const spanId = spanIdOf(sc.spanId);
   if (spanId === undefined) return undefined;
   const traceState = sc.traceState?.serialize();
-  return new SpanContext({
+  return {
     traceId,
     spanId,
     sampled: (sc.traceFlags & TraceFlags.SAMPLED) === TraceFlags.SAMPLED,
     traceState: traceState === undefined || traceState.length === 0 ? undefined : traceState,
     randomTraceId: (sc.traceFlags & RANDOM_TRACE_ID) === RANDOM_TRACE_ID,
-  });
+  };
+}
+
+/**
+ * spanwire's context for an OpenTelemetry span context, or `undefined` when it is not valid
+ * (see {@linkcode readOtelSpanContext}).
+ */
+export function fromOtelSpanContext(sc: OtelSpanContext): SpanContext | undefined {
+  const fields = readOtelSpanContext(sc);
+  return fields === undefined ? undefined : new SpanContext(fields);
 }
 
 /** OpenTelemetry's span context for spanwire's. */
