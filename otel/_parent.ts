@@ -1,5 +1,6 @@
 // spanwire's context of an OpenTelemetry span: ours, its context as is; another's (a remote
-// context another propagator extracted, `trace.wrapSpanContext`), converted each time. No cache
+// context another propagator extracted, `trace.wrapSpanContext`), converted each time (for a
+// parent, only into the fields a child takes: no `SpanContext` is made for it). No cache
 // keyed by the span context: a WeakMap entry per request costs the garbage collector ephemeron
 // work on every cycle, and such a context usually parents one span.
 
