@@ -234,6 +234,21 @@ export function otelJaeger(otel) {
   );
 }
 
+/**
+ * Every contender, in the table's order; both runners index it (`--child i`). `apiBackend` is the
+ * encoder of the OpenTelemetry-API row (each runtime's default: "js" on Deno, "wasm" on Node).
+ */
+export function allContenders(lib, otel, apiBackend) {
+  return [
+    ourJaeger(lib, "js"),
+    ourJaeger(lib, "wasm"),
+    ourOtelApi(lib, otel, apiBackend),
+    ourOtlp(lib),
+    otelOtlpProto(otel),
+    otelJaeger(otel),
+  ];
+}
+
 /** Datagrams each contender's process sends to the receiver before measuring (warmUdpSend). */
 const UDP_WARM_DATAGRAMS = 800;
 

@@ -17,16 +17,7 @@ import * as trace from "../trace/mod.ts";
 import * as exporters from "../exporters/mod.ts";
 import * as spanwireOtel from "../otel/mod.ts";
 // @ts-types="./_pipeline.d.ts"
-import {
-  formatRows,
-  otelJaeger,
-  otelOtlpProto,
-  ourJaeger,
-  ourOtelApi,
-  ourOtlp,
-  runPipeline,
-  serveContender,
-} from "./_pipeline.mjs";
+import { allContenders, formatRows, runPipeline, serveContender } from "./_pipeline.mjs";
 
 function arg(name: string, fallback: number): number {
   const i = Deno.args.indexOf(name);
@@ -73,14 +64,7 @@ const CHILD_V8_FLAGS = "--expose-gc,--no-memory-reducer";
 if (import.meta.main) {
   const otel = { api, sdk, otlpProto, jaeger };
   const lib = { trace, exporters, otel: spanwireOtel };
-  const all = [
-    ourJaeger(lib, "js"),
-    ourJaeger(lib, "wasm"),
-    ourOtelApi(lib, otel, "js"),
-    ourOtlp(lib),
-    otelOtlpProto(otel),
-    otelJaeger(otel),
-  ];
+  const all = allContenders(lib, otel, "js");
   if (Deno.args.includes("--child")) {
     // One contender's process (runPipeline starts it): serve it until `close`.
     const ports = JSON.parse(Deno.args[Deno.args.indexOf("--ports") + 1]!);

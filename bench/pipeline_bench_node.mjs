@@ -18,16 +18,7 @@ import { spawn } from "node:child_process";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import {
-  formatRows,
-  otelJaeger,
-  otelOtlpProto,
-  ourJaeger,
-  ourOtelApi,
-  ourOtlp,
-  runPipeline,
-  serveContender,
-} from "./_pipeline.mjs";
+import { allContenders, formatRows, runPipeline, serveContender } from "./_pipeline.mjs";
 
 const require = createRequire(join(process.cwd(), "bench.js"));
 const load = (specifier) => import(pathToFileURL(require.resolve(specifier)).href);
@@ -48,14 +39,7 @@ const otel = {
   jaeger: require("@opentelemetry/exporter-jaeger"),
 };
 
-const all = [
-  ourJaeger(lib, "js"),
-  ourJaeger(lib, "wasm"),
-  ourOtelApi(lib, otel, "wasm"),
-  ourOtlp(lib),
-  otelOtlpProto(otel),
-  otelJaeger(otel),
-];
+const all = allContenders(lib, otel, "wasm");
 if (process.argv.includes("--child")) {
   // One contender's process (runPipeline starts it): serve it until `close`.
   await serveContender(all[Number(arg("--child", 0))], JSON.parse(arg("--ports", "{}")));

@@ -1,7 +1,8 @@
 // Micro-benchmark (one part alone): the process CPU that one 65000-byte UDP datagram costs the
 // sender, through `node:dgram` and, under Deno with `--unstable-net`, through Deno's own
-// `Deno.listenDatagram` socket. The receiver runs in another process. It explains the Jaeger
-// exporter's Deno fast path (exporters/jaeger/_deno_datagram.ts).
+// `Deno.listenDatagram` socket. The receiver runs in another process. It shows what the Jaeger
+// exporter's UDP sends cost per runtime, including Deno's node:dgram warm-up (its first ~600
+// sends of a process cost about 0.5 ms each; bench/_pipeline.mjs warms it before measuring).
 //
 // Run: deno run -A --unstable-net bench/udp_send_bench.mjs
 //      node bench/udp_send_bench.mjs

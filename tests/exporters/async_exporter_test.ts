@@ -69,13 +69,14 @@ function total(s: ReturnType<AsyncExporter["stats"]>): number {
   return s.exported + s.droppedQueueFull + s.droppedTooLarge + s.failedToSend;
 }
 
-Deno.test("AsyncExporter: packets are spaced by the rate limit (stepped clock)", async () => {
+Deno.test("AsyncExporter: maxBurst 1 spaces packets as IOx's rate limiter (stepped clock)", async () => {
   const clock = new SteppedClock();
   const sink = new MemorySink(clock);
   const exporter = new AsyncExporter({
     packer: new BatchEncoder({ serviceName: "svc", maxPacketSize: 1472 }),
     sink,
     maxMessagesPerSecond: 10, // 100 ms apart
+    maxBurst: 1,
     clock,
   });
   for (const span of makeStandardSpans(15)) exporter.export(span); // 3 a packet: 5 packets
@@ -105,6 +106,37 @@ Deno.test("AsyncExporter: packets are spaced by the rate limit (stepped clock)",
     failedToSend: 0,
     packets: 5,
   });
+});
+
+Deno.test("AsyncExporter: the default burst: 3 packets at once, then the bucket refills (stepped clock)", async () => {
+  const clock = new SteppedClock();
+  const sink = new MemorySink(clock);
+  const exporter = new AsyncExporter({
+    packer: new BatchEncoder({ serviceName: "svc", maxPacketSize: 1472 }),
+    sink,
+    maxMessagesPerSecond: 10, // one token every 100 ms, 3 at most
+    clock,
+  });
+  for (const span of makeStandardSpans(21)) exporter.export(span); // 3 a packet: 7 packets
+  const draining = exporter.drain();
+  await settle();
+  assert.deepEqual(sink.times, [0, 0, 0], "a full bucket lets 3 go back to back");
+  clock.advance(299);
+  await settle();
+  assert.equal(sink.packets.length, 3, "the 4th waits until the bucket is full again");
+  clock.advance(1);
+  await settle();
+  assert.deepEqual(sink.times, [0, 0, 0, 300, 300, 300]);
+  clock.advance(300);
+  await draining;
+  // 7 packets in 600 ms: never more than the rate's 10 a second, plus the burst
+  assert.deepEqual(sink.times, [0, 0, 0, 300, 300, 300, 600]);
+  assert.equal(sink.spanCount(), 21);
+  assert.throws(
+    () =>
+      new AsyncExporter({ packer: new BatchEncoder({ serviceName: "svc" }), sink, maxBurst: 1.5 }),
+    RangeError,
+  );
 });
 
 Deno.test("AsyncExporter: no wait when the interval already passed", async () => {
@@ -339,6 +371,7 @@ Deno.test("AsyncExporter: flushSync() sends the queue and a packet waiting for t
     sink: { send: (p) => (sent.push(p), true), sendSync: (p) => (sync.push(p), true) },
     clock,
     maxMessagesPerSecond: 1,
+    maxBurst: 1,
     warn: () => {},
   });
   const spans = makeStandardSpans(40);

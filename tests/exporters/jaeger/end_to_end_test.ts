@@ -52,6 +52,7 @@ async function pipeline(
     maxPacketSize?: number;
     maxQueueSize?: number;
     maxMessagesPerSecond?: number;
+    maxBurst?: number;
     clock?: ExporterClock;
     port?: number;
     agent?: boolean;
@@ -75,6 +76,7 @@ async function pipeline(
     sink,
     maxQueueSize: options.maxQueueSize,
     maxMessagesPerSecond: options.maxMessagesPerSecond,
+    maxBurst: options.maxBurst,
     clock: options.clock,
     warn: (m) => warnings.push(m),
   });
@@ -294,7 +296,12 @@ for (const backend of backends) {
     const settle = async () => {
       for (let i = 0; i < 20; i++) await new Promise((r) => setTimeout(r, 0));
     };
-    const p = await pipeline(backend, { maxPacketSize: 1472, maxMessagesPerSecond: 2, clock });
+    const p = await pipeline(backend, {
+      maxPacketSize: 1472,
+      maxMessagesPerSecond: 2,
+      maxBurst: 1, // IOx's spacing
+      clock,
+    });
     try {
       for (const span of makeStandardSpans(9)) p.exporter.export(span); // 3 packets of 3
       const draining = p.exporter.drain();
