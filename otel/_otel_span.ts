@@ -19,7 +19,7 @@ import type { MetadataValue, Span, SpanEvent } from "../trace/span.ts";
 import type { SpanContext } from "../trace/span_context.ts";
 import type { SpanRecorder } from "../trace/span_recorder.ts";
 import { toMetadataValue } from "./_attributes.ts";
-import { fromOtelSpanContext, toOtelSpanContext } from "./_span_context.ts";
+import { readOtelSpanContext, toOtelSpanContext } from "./_span_context.ts";
 import { toMicros } from "./_time.ts";
 
 /** Metadata keys under which what the model cannot hold is counted (only when not zero). */
@@ -38,24 +38,20 @@ function isTimeInput(value: unknown): value is TimeInput {
       typeof value[1] === "number");
 }
 
-/** The span's attributes (`undefined` when none), and how many were dropped. */
-export function attributesToMetadata(
+/** Puts the values of `attributes` into `into`; returns how many were dropped. */
+export function putAttributes(
   attributes: Attributes | undefined,
-  into?: Map<string, MetadataValue>,
-): { metadata: Map<string, MetadataValue> | undefined; dropped: number } {
-  let metadata = into;
+  into: Map<string, MetadataValue>,
+): number {
   let dropped = 0;
-  if (attributes === undefined || attributes === null) return { metadata, dropped };
+  if (attributes === undefined || attributes === null) return dropped;
   for (const key in attributes) {
     if (!Object.hasOwn(attributes, key)) continue;
     const value = key.length === 0 ? undefined : toMetadataValue(attributes[key]);
-    if (value === undefined) {
-      dropped++;
-      continue;
-    }
-    (metadata ??= new Map()).set(key, value);
+    if (value === undefined) dropped++;
+    else into.set(key, value);
   }
-  return { metadata, dropped };
+  return dropped;
 }
 
 /** A span of spanwire's tracer, seen through the OpenTelemetry API. */
@@ -109,7 +105,7 @@ export class OtelSpan implements OtelSpanApi {
 
   setAttributes(attributes: Attributes): this {
     if (!this.#recording()) return this;
-    this.#droppedAttributes += attributesToMetadata(attributes, this.span!.metadata).dropped;
+    this.#droppedAttributes += putAttributes(attributes, this.span!.metadata);
     return this;
   }
 
@@ -122,9 +118,13 @@ export class OtelSpan implements OtelSpanApi {
     let attributes: Attributes | undefined;
     if (isTimeInput(attributesOrStartTime)) startTime = attributesOrStartTime;
     else attributes = attributesOrStartTime;
-    const { metadata, dropped } = attributesToMetadata(attributes);
-    this.#droppedAttributes += dropped;
-    this.#push(String(name), metadata ?? NO_METADATA, startTime);
+    let metadata = NO_METADATA;
+    if (attributes !== undefined && attributes !== null) {
+      const map = new Map<string, MetadataValue>();
+      this.#droppedAttributes += putAttributes(attributes, map);
+      if (map.size > 0) metadata = map;
+    }
+    this.#push(String(name), metadata, startTime);
     return this;
   }
 
@@ -156,7 +156,7 @@ export class OtelSpan implements OtelSpanApi {
   }
 
   #link(link: Link): void {
-    const target = link?.context === undefined ? undefined : fromOtelSpanContext(link.context);
+    const target = link?.context === undefined ? undefined : readOtelSpanContext(link.context);
     if (target === undefined) {
       this.#droppedLinks++;
       return;

@@ -21,7 +21,7 @@
  *
  * | OpenTelemetry | spanwire |
  * | --- | --- |
- * | trace id, span id (hex) | `TraceId`, `SpanId` (parsed and formatted by the model) |
+ * | trace id, span id (hex) | `TraceId`, `SpanId`: an id is valid as the API's `isSpanContextValid` decides (32 / 16 hex digits in either case, not all zero), read in one pass by the model's hex decoder; formatted by the model (lower case) |
  * | parent: the span in the given or active context (none with `root: true`) | `parentSpanId`; the child keeps the parent's trace id, `sampled` and trace state |
  * | `traceFlags` sampled bit (0x01) | `sampled`; an unsampled span is not recording and never exported |
  * | `traceFlags` random bit (0x02, W3C Level 2) | `randomTraceId`: carried from an incoming context to its children and outgoing requests; not set on traces the API starts (as OpenTelemetry's SDK, so a sampled span's `traceFlags` is 1) |

@@ -20,8 +20,8 @@ import { SpanId, TraceId } from "../trace/ids.ts";
 import type { Sampler } from "../trace/sampler.ts";
 import { Span, type SpanKind } from "../trace/span.ts";
 import { SpanContext } from "../trace/span_context.ts";
-import { attributesToMetadata, OtelSpan } from "./_otel_span.ts";
-import { spanwireContextOf } from "./_parent.ts";
+import { OtelSpan, putAttributes } from "./_otel_span.ts";
+import { parentOf } from "./_parent.ts";
 import { isSuppressed } from "./_suppress.ts";
 import { toMicros } from "./_time.ts";
 
@@ -147,7 +147,7 @@ export class SpanwireTracer implements Tracer {
     // As the SDK's tracer: no span where tracing is suppressed (an exporter's own request).
     if (isSuppressed(active)) return trace.wrapSpanContext(INVALID_SPAN_CONTEXT);
     const parentSpan = options?.root === true ? undefined : trace.getSpan(active);
-    const parent = parentSpan === undefined ? undefined : spanwireContextOf(parentSpan);
+    const parent = parentSpan === undefined ? undefined : parentOf(parentSpan);
     const traceId = parent === undefined ? TraceId.random() : parent.traceId;
     const sampled = decide(config.sampler, traceId, parent?.sampled);
     const ctx = new SpanContext({
@@ -181,7 +181,7 @@ export class SpanwireTracer implements Tracer {
     const otelSpan = new OtelSpan(ctx, span);
     if (options !== undefined) {
       if (options.attributes !== undefined) {
-        otelSpan.countDropped(attributesToMetadata(options.attributes, span.metadata).dropped);
+        otelSpan.countDropped(putAttributes(options.attributes, span.metadata));
       }
       if (Array.isArray(options.links)) {
         for (const link of options.links) otelSpan.link(link);

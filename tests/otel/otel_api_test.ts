@@ -9,9 +9,11 @@ import {
   context,
   defaultTextMapGetter,
   defaultTextMapSetter,
+  isSpanContextValid,
   propagation,
   ROOT_CONTEXT,
   type Span as OtelSpan,
+  type SpanContext as SpanContextApi,
   SpanKind,
   SpanStatusCode,
   trace,
@@ -339,6 +341,70 @@ Deno.test("spanContext: ids as the API formats them, flags, not remote", async (
     span.end();
     assert.equal(collector.spans()[0]!.ctx.traceId.toString(), sc.traceId);
     assert.equal(collector.spans()[0]!.ctx.spanId.toString(), sc.spanId);
+  });
+});
+
+Deno.test("parent ids: valid exactly when the API's isSpanContextValid says so, read as its hex", async () => {
+  await withRegistered((collector) => {
+    const tracer = trace.getTracer("ids");
+    const T = "4bf92f3577b34da6a3ce929d0e0e4736";
+    const S = "00f067aa0ba902b7";
+    const traceIds: unknown[] = [
+      T,
+      T.toUpperCase(),
+      "4BF92f3577B34DA6a3ce929d0e0e4736",
+      "f".repeat(32),
+      "0".repeat(31) + "1",
+      "0".repeat(32),
+      T.slice(1),
+      T + "0",
+      T.slice(0, 31) + "g",
+      "G" + T.slice(1),
+      T.slice(0, 16) + "-" + T.slice(17),
+      T.slice(0, 31) + "\u0661", // an Arabic-Indic digit: not hex
+      T.slice(0, 8) + " " + T.slice(9),
+      "",
+      undefined,
+      42,
+    ];
+    const spanIds: unknown[] = [
+      S,
+      S.toUpperCase(),
+      "0".repeat(15) + "1",
+      "F".repeat(16),
+      "0".repeat(16),
+      S.slice(1),
+      S + "a",
+      S.slice(0, 15) + "x",
+      S.slice(0, 15) + "\u00e9",
+      null,
+    ];
+    let n = 0;
+    for (const traceId of traceIds) {
+      for (const spanId of spanIds) {
+        const sc = { traceId, spanId, traceFlags: TraceFlags.SAMPLED } as unknown as SpanContextApi;
+        const name = `child ${n++}`;
+        const span = tracer.startSpan(
+          name,
+          { links: [{ context: sc }] },
+          trace.setSpanContext(ROOT_CONTEXT, sc),
+        );
+        span.end();
+        const s = byName(collector, name);
+        const label = `${String(traceId)} / ${String(spanId)}`;
+        if (isSpanContextValid(sc)) {
+          assert.equal(s.ctx.traceId.toString(), (traceId as string).toLowerCase(), label);
+          assert.equal(s.ctx.parentSpanId?.toString(), (spanId as string).toLowerCase(), label);
+          assert.equal(s.ctx.links.length, 1, label);
+          assert.equal(s.metadata.get("otel.dropped_links_count"), undefined, label);
+        } else {
+          assert.equal(s.ctx.parentSpanId, undefined, label);
+          assert.notEqual(s.ctx.traceId.toString(), String(traceId).toLowerCase(), label);
+          assert.equal(s.ctx.links.length, 0, label);
+          assert.equal(s.metadata.get("otel.dropped_links_count"), 1, label);
+        }
+      }
+    }
   });
 });
 
