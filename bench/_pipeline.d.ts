@@ -36,6 +36,7 @@ export function runPipeline(
     spans?: number;
     rounds?: number;
     blocks?: number;
+    warmRounds?: number;
     heapSpans?: number;
     log?: (m: string) => void;
   },

@@ -373,7 +373,8 @@ function connect(child) {
 /**
  * Runs the contenders, each in processes of its own (`spawnChild(i)` starts the runner in its
  * `--child i` mode): in each of `blocks` passes, every contender in turn gets a fresh process
- * that warms up (UDP, then two rounds) and runs `rounds` measured rounds back to back, as a busy
+ * that warms up (UDP, then `warmRounds` rounds: a fresh process takes about 100,000 spans to
+ * settle) and runs `rounds` measured rounds back to back, as a busy
  * service would. Passes interleave the contenders in time, so all see the same machine, while
  * none pays for another's garbage or sits idle between its rounds (a service runs one tracer,
  * not six). The heap figure comes from the first pass.
@@ -382,7 +383,8 @@ function connect(child) {
 export async function runPipeline(
   contenders,
   spawnChild,
-  { spans = 20_000, rounds = 4, blocks = 3, heapSpans = 20_000, log = () => {} } = {},
+  { spans = 20_000, rounds = 4, blocks = 3, warmRounds = 5, heapSpans = 20_000, log = () => {} } =
+    {},
 ) {
   const rows = contenders.map(({ name }) => ({
     name,
@@ -398,7 +400,7 @@ export async function runPipeline(
       const io = connect(child);
       const ready = await io.next();
       if (b === 0) row.warmMicros = ready.warmMicros;
-      await io.ask({ cmd: "rounds", rounds: 2, spans }); // warm-up, not counted
+      await io.ask({ cmd: "rounds", rounds: warmRounds, spans }); // not counted
       row.cpu.push(...(await io.ask({ cmd: "rounds", rounds, spans })).cpu);
       if (b === 0) {
         row.heapPerSpan = (await io.ask({ cmd: "heap", spans: heapSpans })).heap ?? undefined;
