@@ -378,7 +378,7 @@ function connect(child) {
  * service would. Passes interleave the contenders in time, so all see the same machine, while
  * none pays for another's garbage or sits idle between its rounds (a service runs one tracer,
  * not six). The heap figure comes from the first pass.
- * Returns rows { name, cpu: [µs/span per round], median, heapPerSpan, warmMicros }.
+ * Returns rows { name, cpu: [µs/span per round], median, heapPerSpan, warmMicros, firstRounds }.
  */
 export async function runPipeline(
   contenders,
@@ -392,6 +392,7 @@ export async function runPipeline(
     median: NaN,
     heapPerSpan: undefined,
     warmMicros: NaN,
+    firstRounds: [],
   }));
   for (let b = 0; b < blocks; b++) {
     for (let i = 0; i < contenders.length; i++) {
@@ -400,7 +401,8 @@ export async function runPipeline(
       const io = connect(child);
       const ready = await io.next();
       if (b === 0) row.warmMicros = ready.warmMicros;
-      await io.ask({ cmd: "rounds", rounds: warmRounds, spans }); // not counted
+      const warm = (await io.ask({ cmd: "rounds", rounds: warmRounds, spans })).cpu; // not counted
+      row.firstRounds.push(warm.reduce((a, x) => a + x, 0) / warm.length);
       row.cpu.push(...(await io.ask({ cmd: "rounds", rounds, spans })).cpu);
       if (b === 0) {
         row.heapPerSpan = (await io.ask({ cmd: "heap", spans: heapSpans })).heap ?? undefined;
@@ -435,10 +437,12 @@ export function formatRows(rows, title) {
     );
   }
   const warm = rows.map((r) => (r.warmMicros / UDP_WARM_DATAGRAMS).toFixed(0)).join(", ");
+  const first = rows.map((r) => median(r.firstRounds).toFixed(2)).join(", ");
   lines.push(
     "",
     `Not counted: each process first sent ${UDP_WARM_DATAGRAMS} datagrams of 65000 bytes through ` +
-      `node:dgram (warm-up), at ${warm} µs of CPU each (rows in order).`,
+      `node:dgram (warm-up), at ${warm} µs of CPU each, then ran its warm-up rounds, at ${first} ` +
+      "µs a span (medians over the processes; rows in order).",
   );
   return lines.join("\n");
 }
