@@ -21,6 +21,8 @@ export interface Row {
   median: number;
   heapPerSpan: number | undefined;
   warmMicros: number;
+  /** Per process: the mean CPU µs a span of its warm-up rounds. */
+  firstRounds: number[];
 }
 export function ourJaeger(lib: any, backend: string, label?: string): Contender;
 export function ourOtelApi(lib: any, otel: any, backend: string): Contender;
@@ -36,6 +38,7 @@ export function runPipeline(
     spans?: number;
     rounds?: number;
     blocks?: number;
+    warmRounds?: number;
     heapSpans?: number;
     log?: (m: string) => void;
   },

@@ -373,16 +373,18 @@ function connect(child) {
 /**
  * Runs the contenders, each in processes of its own (`spawnChild(i)` starts the runner in its
  * `--child i` mode): in each of `blocks` passes, every contender in turn gets a fresh process
- * that warms up (UDP, then two rounds) and runs `rounds` measured rounds back to back, as a busy
+ * that warms up (UDP, then `warmRounds` rounds: a fresh process takes about 100,000 spans to
+ * settle) and runs `rounds` measured rounds back to back, as a busy
  * service would. Passes interleave the contenders in time, so all see the same machine, while
  * none pays for another's garbage or sits idle between its rounds (a service runs one tracer,
  * not six). The heap figure comes from the first pass.
- * Returns rows { name, cpu: [µs/span per round], median, heapPerSpan, warmMicros }.
+ * Returns rows { name, cpu: [µs/span per round], median, heapPerSpan, warmMicros, firstRounds }.
  */
 export async function runPipeline(
   contenders,
   spawnChild,
-  { spans = 20_000, rounds = 4, blocks = 3, heapSpans = 20_000, log = () => {} } = {},
+  { spans = 20_000, rounds = 4, blocks = 3, warmRounds = 5, heapSpans = 20_000, log = () => {} } =
+    {},
 ) {
   const rows = contenders.map(({ name }) => ({
     name,
@@ -390,6 +392,7 @@ export async function runPipeline(
     median: NaN,
     heapPerSpan: undefined,
     warmMicros: NaN,
+    firstRounds: [],
   }));
   for (let b = 0; b < blocks; b++) {
     for (let i = 0; i < contenders.length; i++) {
@@ -398,7 +401,8 @@ export async function runPipeline(
       const io = connect(child);
       const ready = await io.next();
       if (b === 0) row.warmMicros = ready.warmMicros;
-      await io.ask({ cmd: "rounds", rounds: 2, spans }); // warm-up, not counted
+      const warm = (await io.ask({ cmd: "rounds", rounds: warmRounds, spans })).cpu; // not counted
+      row.firstRounds.push(warm.reduce((a, x) => a + x, 0) / warm.length);
       row.cpu.push(...(await io.ask({ cmd: "rounds", rounds, spans })).cpu);
       if (b === 0) {
         row.heapPerSpan = (await io.ask({ cmd: "heap", spans: heapSpans })).heap ?? undefined;
@@ -433,10 +437,12 @@ export function formatRows(rows, title) {
     );
   }
   const warm = rows.map((r) => (r.warmMicros / UDP_WARM_DATAGRAMS).toFixed(0)).join(", ");
+  const first = rows.map((r) => median(r.firstRounds).toFixed(2)).join(", ");
   lines.push(
     "",
     `Not counted: each process first sent ${UDP_WARM_DATAGRAMS} datagrams of 65000 bytes through ` +
-      `node:dgram (warm-up), at ${warm} µs of CPU each (rows in order).`,
+      `node:dgram (warm-up), at ${warm} µs of CPU each, then ran its warm-up rounds, at ${first} ` +
+      "µs a span (medians over the processes; rows in order).",
   );
   return lines.join("\n");
 }

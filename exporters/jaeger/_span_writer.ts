@@ -112,8 +112,9 @@ function sortedTags(p: number, m: SlotCache, n: number): number {
     if (bytes !== undefined && last[i] === value && typeof value !== "object") {
       const len = bytes.length;
       out.room(p, len + SLACK);
-      const b = out.buf;
-      for (let k = 0; k < len; k++) b[p + k] = bytes[k]!;
+      // set() beats a byte loop even for these 20-30 bytes: 6 tags in 104 against 213 ns in
+      // Node 20, 75 against 114 ns in Deno (a micro-benchmark of this copy alone).
+      out.buf.set(bytes, p);
       p += len;
       continue;
     }
