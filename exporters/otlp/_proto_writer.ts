@@ -331,10 +331,8 @@ export class ProtoWriter implements MessageWriter {
     const n = src.length;
     this.#room(n + 5);
     this.#tag(f.tag);
-    const b = this.buf;
-    let p = this.pos;
-    for (let i = 0; i < n; i++) b[p++] = src[i]!;
-    this.pos = p;
+    this.buf.set(src, this.pos);
+    this.pos += n;
     return true;
   }
 
