@@ -15,11 +15,15 @@ import {
 
 /** What a child takes from its parent: ours, its context; another's, its fields. */
 export function parentOf(span: OtelSpanApi): OtelSpanContextFields | undefined {
-  if (span instanceof OtelSpan) return span.ctx;
+  return span instanceof OtelSpan ? span.ctx : convertForeign(span, readOtelSpanContext);
+}
+
+/** `convert` of a foreign span's span context, `undefined` when either step fails. */
+function convertForeign<T>(span: OtelSpanApi, convert: (sc: OtelSpanContext) => T): T | undefined {
   const sc = spanContextOf(span);
   if (sc === undefined) return undefined;
   try {
-    return readOtelSpanContext(sc);
+    return convert(sc);
   } catch {
     return undefined;
   }
@@ -38,12 +42,5 @@ function spanContextOf(span: OtelSpanApi): OtelSpanContext | undefined {
 
 /** spanwire's context of `span`, or `undefined` when its span context is not valid. */
 export function spanwireContextOf(span: OtelSpanApi): SpanContext | undefined {
-  if (span instanceof OtelSpan) return span.ctx;
-  const sc = spanContextOf(span);
-  if (sc === undefined) return undefined;
-  try {
-    return fromOtelSpanContext(sc);
-  } catch {
-    return undefined;
-  }
+  return span instanceof OtelSpan ? span.ctx : convertForeign(span, fromOtelSpanContext);
 }

@@ -65,20 +65,28 @@ class MemorySink implements PacketSink {
   }
 }
 
-function total(s: ReturnType<AsyncExporter["stats"]>): number {
-  return s.exported + s.droppedQueueFull + s.droppedTooLarge + s.failedToSend;
-}
-
-Deno.test("AsyncExporter: maxBurst 1 spaces packets as IOx's rate limiter (stepped clock)", async () => {
+/** An exporter of 1472-byte packets (3 standard spans each) over a stepped clock and a memory sink. */
+function steppedExporter(
+  rate: { maxMessagesPerSecond: number; maxBurst?: number },
+): { clock: SteppedClock; sink: MemorySink; exporter: AsyncExporter } {
   const clock = new SteppedClock();
   const sink = new MemorySink(clock);
   const exporter = new AsyncExporter({
     packer: new BatchEncoder({ serviceName: "svc", maxPacketSize: 1472 }),
     sink,
-    maxMessagesPerSecond: 10, // 100 ms apart
-    maxBurst: 1,
     clock,
+    ...rate,
   });
+  return { clock, sink, exporter };
+}
+
+function total(s: ReturnType<AsyncExporter["stats"]>): number {
+  return s.exported + s.droppedQueueFull + s.droppedTooLarge + s.failedToSend;
+}
+
+Deno.test("AsyncExporter: maxBurst 1 spaces packets as IOx's rate limiter (stepped clock)", async () => {
+  // 100 ms apart
+  const { clock, sink, exporter } = steppedExporter({ maxMessagesPerSecond: 10, maxBurst: 1 });
   for (const span of makeStandardSpans(15)) exporter.export(span); // 3 a packet: 5 packets
   let drained = false;
   const draining = exporter.drain().then(() => (drained = true));
@@ -109,14 +117,8 @@ Deno.test("AsyncExporter: maxBurst 1 spaces packets as IOx's rate limiter (stepp
 });
 
 Deno.test("AsyncExporter: the default burst: 3 packets at once, then the bucket refills (stepped clock)", async () => {
-  const clock = new SteppedClock();
-  const sink = new MemorySink(clock);
-  const exporter = new AsyncExporter({
-    packer: new BatchEncoder({ serviceName: "svc", maxPacketSize: 1472 }),
-    sink,
-    maxMessagesPerSecond: 10, // one token every 100 ms, 3 at most
-    clock,
-  });
+  // one token every 100 ms, 3 at most
+  const { clock, sink, exporter } = steppedExporter({ maxMessagesPerSecond: 10 });
   for (const span of makeStandardSpans(21)) exporter.export(span); // 3 a packet: 7 packets
   const draining = exporter.drain();
   await settle();
@@ -140,14 +142,7 @@ Deno.test("AsyncExporter: the default burst: 3 packets at once, then the bucket 
 });
 
 Deno.test("AsyncExporter: no wait when the interval already passed", async () => {
-  const clock = new SteppedClock();
-  const sink = new MemorySink(clock);
-  const exporter = new AsyncExporter({
-    packer: new BatchEncoder({ serviceName: "svc", maxPacketSize: 1472 }),
-    sink,
-    maxMessagesPerSecond: 1000,
-    clock,
-  });
+  const { clock, sink, exporter } = steppedExporter({ maxMessagesPerSecond: 1000 });
   for (const span of makeStandardSpans(2)) exporter.export(span);
   await exporter.drain();
   clock.advance(5);
