@@ -184,6 +184,12 @@ export class JaegerAgentExporter {
   }
 
   /**
+   * True: once a `send` has settled, the datagram has left (or failed) and the socket keeps no
+   * reference to its bytes, so the pipeline may reuse them for its next packet.
+   */
+  readonly releasesPackets: boolean = true;
+
+  /**
    * Sends a packet synchronously, for the last moment of a process (`process.exit()`): on Node,
    * once the socket is connected, the datagram is handed to the kernel before this returns
    * (libuv tries the send at once). Elsewhere (Deno's sends complete asynchronously), or before

@@ -189,6 +189,11 @@ type Outcome = "ok" | "retry" | "fail" | "down";
 export class OtlpHttpSink implements PacketSink {
   /** The traces URL. */
   readonly url: string;
+  /**
+   * True: once a `send` has settled (answered, or given up after its retries and timeouts), no
+   * attempt uses the body any more, so the pipeline may reuse its bytes for the next body.
+   */
+  readonly releasesPackets: boolean = true;
   readonly #contentType: string;
   readonly #json: boolean;
   readonly #headers: Record<string, string>;

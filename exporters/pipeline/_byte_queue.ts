@@ -5,8 +5,12 @@
 
 /** The size of a chunk; a larger span gets a chunk of its own size. */
 const CHUNK_BYTES = 64 * 1024;
-/** Emptied chunks kept for reuse. */
-const SPARE_CHUNKS = 2;
+/**
+ * Emptied chunks kept for reuse (1 MiB): a chunk lives until its spans are sent, long enough to
+ * be promoted to the old generation, where a fresh one per 64 KiB of spans would count towards
+ * the next full collection.
+ */
+const SPARE_CHUNKS = 16;
 
 interface Chunk {
   buf: Uint8Array;

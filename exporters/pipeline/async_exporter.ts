@@ -585,6 +585,7 @@ export class AsyncExporter implements TraceCollector {
     }
     if (this.#inFlight === 0) return; // flushSync() took it over (the process is ending)
     this.#inFlight = 0;
+    if (this.#sink.releasesPackets === true) this.#builder.recycle(packet.bytes);
     if (ok) {
       this.#exported += packet.spans;
       this.#packets++;

@@ -85,6 +85,10 @@ export class PacketBuilder {
   readonly #queue: ByteQueue;
   #lastError: unknown = undefined;
   #lateTooLarge = 0;
+  /** A sent packet's memory, for the next packet (see `recycle`). */
+  #spare: Uint8Array | undefined = undefined;
+  /** Whether packets come back (`recycle` was called). */
+  #recycling = false;
 
   /**
    * Makes a builder.
@@ -199,11 +203,52 @@ export class PacketBuilder {
       return this.next(partial);
     }
     const { head, tail } = framer.frame(count, bytes);
-    const out = new Uint8Array(head.length + bytes + tail.length);
+    const size = head.length + bytes + tail.length;
+    const spare = this.#spare;
+    let out: Uint8Array;
+    if (spare !== undefined && spare.length >= size) {
+      this.#spare = undefined;
+      out = spare.subarray(0, size);
+    } else if (this.#recycling) {
+      // The sink gives packets back: room for the largest packet, so that every one fits.
+      out = new Uint8Array(Math.max(size, framer.maxPacketSize)).subarray(0, size);
+    } else {
+      out = new Uint8Array(size);
+    }
     out.set(head, 0);
     queue.take(count, bytes, out, head.length);
     out.set(tail, head.length + bytes);
     return { bytes: out, spans: count };
+  }
+
+  /**
+   * Gives back the bytes of a packet this builder made, once nothing uses them any more (the
+   * sink's `send` settled and the sink does not keep packets): the next packet is written into
+   * the same memory when it fits (once packets come back, a new packet's memory has room for
+   * the largest packet, `maxPacketSize`). One packet's memory is kept at most.
+   *
+   * @param bytes A packet's `bytes`, as `next()` returned them.
+   *
+   * @example
+   * ```ts
+   * import { PacketBuilder } from "@spanwire/trace/exporters/pipeline";
+   * import { BatchEncoder } from "@spanwire/trace/exporters/jaeger";
+   * import { Span } from "@spanwire/trace/trace";
+   * import assert from "node:assert/strict";
+   *
+   * const builder = new PacketBuilder(new BatchEncoder({ serviceName: "svc" }));
+   * builder.add(Span.root("a"));
+   * const first = builder.next(true)!;
+   * builder.recycle(first.bytes);
+   * builder.add(Span.root("b"));
+   * assert.equal(builder.next(true)!.bytes.buffer, first.bytes.buffer);
+   * ```
+   */
+  recycle(bytes: Uint8Array): void {
+    this.#recycling = true;
+    if (bytes.byteOffset !== 0) return;
+    const whole = new Uint8Array(bytes.buffer);
+    if (this.#spare === undefined || whole.length > this.#spare.length) this.#spare = whole;
   }
 
   /**

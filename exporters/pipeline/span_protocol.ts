@@ -235,7 +235,8 @@ export interface Packet {
 export interface PacketSink {
   /**
    * Sends one packet. Resolves `true` when it went out, `false` when it failed (a rejection
-   * counts as a failure too). The packet belongs to the sink afterwards.
+   * counts as a failure too). The packet belongs to the sink afterwards, unless the sink says
+   * otherwise ({@linkcode PacketSink.releasesPackets}).
    *
    * @param packet The payload.
    * @returns Whether it was sent.
@@ -263,6 +264,14 @@ export interface PacketSink {
    * default such a packet counts as lost at exit.
    */
   readonly sendsSynchronously?: boolean;
+  /**
+   * Optional: true when the sink is done with a packet's bytes once its `send` has settled (it
+   * wrote or copied them and keeps no reference), so that the pipeline may write a later packet
+   * into the same memory. That spares the garbage collector a packet-sized buffer a packet: a
+   * buffer that lives through a send is promoted to the old generation, where its bytes count
+   * towards the next full collection. By default a packet belongs to the sink.
+   */
+  readonly releasesPackets?: boolean;
   /** Optional: releases the sink's resources. */
   close?(): Promise<void> | void;
 }

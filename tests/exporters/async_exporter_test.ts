@@ -396,3 +396,30 @@ Deno.test("AsyncExporter: flushSync() without a synchronous sink counts what it 
   assert.deepEqual(exporter.flushSync(), { sent: 0, lost: 7 });
   assert.equal(exporter.stats().failedToSend, 7);
 });
+
+Deno.test("AsyncExporter: a sink that releases packets gets later packets in the same memory; others never", async () => {
+  for (const releases of [true, false]) {
+    const buffers: ArrayBufferLike[] = [];
+    const decoded: number[] = [];
+    const exporter = new AsyncExporter({
+      packer: new BatchEncoder({ serviceName: "svc", maxPacketSize: 1472 }),
+      sink: {
+        releasesPackets: releases,
+        send: (p) => {
+          buffers.push(p.buffer);
+          // decoded at once: a released packet's bytes are only valid until send settles
+          decoded.push(decodeEmitBatch(p).batch.spans.length);
+          return true;
+        },
+      },
+      maxMessagesPerSecond: 1e9,
+    });
+    for (const span of makeStandardSpans(24)) exporter.export(span); // 3 a packet: 8 packets
+    await exporter.drain();
+    assert.deepEqual(decoded, [3, 3, 3, 3, 3, 3, 3, 3]);
+    // released: the first packet's memory, then at most one buffer with room for any packet
+    if (releases) assert.ok(new Set(buffers).size <= 2, `${new Set(buffers).size} buffers`);
+    else assert.equal(new Set(buffers).size, 8);
+    assert.equal(exporter.stats().exported, 24);
+  }
+});
