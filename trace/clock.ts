@@ -25,6 +25,12 @@ export interface Clock {
 }
 
 /**
+ * `performance.timeOrigin`, read once (it never changes): its getter costs about 20 ns in Node 20,
+ * a fifth of a clock reading, and a span reads the clock three times.
+ */
+const TIME_ORIGIN: number = performance.timeOrigin;
+
+/**
  * The process clock: `performance.timeOrigin` plus `performance.now()`, in microseconds.
  *
  * It is monotonic within the process (it never goes back, even when the wall clock is set
@@ -43,7 +49,7 @@ export interface Clock {
  */
 export const systemClock: Clock = {
   now(): number {
-    return (performance.timeOrigin + performance.now()) * 1000;
+    return (TIME_ORIGIN + performance.now()) * 1000;
   },
 };
 
