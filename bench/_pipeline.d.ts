@@ -13,6 +13,10 @@ export interface Running {
 }
 export interface Contender {
   name: string;
+  /** Environment variables of its process (by default it inherits the runner's). */
+  env?: (ports: Ports) => Record<string, string>;
+  /** Its queued spans live outside V8's heap (no heap figure). */
+  heapOutsideV8?: boolean;
   setup(ports: Ports): Promise<Running>;
 }
 export interface Row {
@@ -29,6 +33,7 @@ export function ourOtelApi(lib: any, otel: any, backend: string): Contender;
 export function ourOtlp(lib: any, label?: string): Contender;
 export function otelOtlpProto(otel: any): Contender;
 export function otelJaeger(otel: any): Contender;
+export function denoOtel(otel: any): Contender;
 export function allContenders(lib: any, otel: any, apiBackend: string): Contender[];
 export function serveContender(contender: Contender, ports: Ports): Promise<void>;
 export function runPipeline(

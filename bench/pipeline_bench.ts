@@ -17,7 +17,7 @@ import * as trace from "../trace/mod.ts";
 import * as exporters from "../exporters/mod.ts";
 import * as spanwireOtel from "../otel/mod.ts";
 // @ts-types="./_pipeline.d.ts"
-import { allContenders, formatRows, runPipeline, serveContender } from "./_pipeline.mjs";
+import { allContenders, denoOtel, formatRows, runPipeline, serveContender } from "./_pipeline.mjs";
 
 function arg(name: string, fallback: number): number {
   const i = Deno.args.indexOf(name);
@@ -64,7 +64,8 @@ const CHILD_V8_FLAGS = "--expose-gc,--no-memory-reducer";
 if (import.meta.main) {
   const otel = { api, sdk, otlpProto, jaeger };
   const lib = { trace, exporters, otel: spanwireOtel };
-  const all = allContenders(lib, otel, "js");
+  // Deno's built-in OpenTelemetry is a peer here only (Node has none).
+  const all = [...allContenders(lib, otel, "js"), denoOtel(otel)];
   if (Deno.args.includes("--child")) {
     // One contender's process (runPipeline starts it): serve it until `close`.
     const ports = JSON.parse(Deno.args[Deno.args.indexOf("--ports") + 1]!);
@@ -87,7 +88,10 @@ if (import.meta.main) {
           String(index),
           "--ports",
           JSON.stringify(sink.ports),
-        ], { stdio: ["pipe", "pipe", "inherit"] }),
+        ], {
+          stdio: ["pipe", "pipe", "inherit"],
+          env: { ...Deno.env.toObject(), ...(all[index]!.env?.(sink.ports) ?? {}) },
+        }),
       {
         spans: arg("--spans", 20_000),
         rounds: arg("--rounds", 4),
