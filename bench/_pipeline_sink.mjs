@@ -1,3 +1,4 @@
+// deno-lint-ignore-file explicit-function-return-type
 // The pipeline benchmark's receiver, run as a separate process (Deno or Node): a UDP socket
 // (Jaeger agent packets) and an HTTP server (OTLP/HTTP bodies), counting what arrives. It
 // prints `{"udp":PORT,"http":PORT}` on stdout once listening; GET /count answers the counts
