@@ -237,9 +237,9 @@ export class PacketBuilder {
    * import assert from "node:assert/strict";
    *
    * const builder = new PacketBuilder(new BatchEncoder({ serviceName: "svc" }));
-   * builder.add(Span.root("a"));
+   * builder.add(Span.root("a longer name, so that the next packet is smaller"));
    * const first = builder.next(true)!;
-   * builder.recycle(first.bytes);
+   * builder.recycle(first.bytes); // the sink is done with it
    * builder.add(Span.root("b"));
    * assert.equal(builder.next(true)!.bytes.buffer, first.bytes.buffer);
    * ```
