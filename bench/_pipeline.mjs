@@ -20,12 +20,9 @@ const peer = (n) => `127.0.0.1:${40000 + (n % 20000)}`;
 
 let seq = 0;
 
-/**
- * spanwire through tracingFromEnv (what a service runs): the Jaeger exporter over UDP with the
- * given encoder backend. `lib` = { trace, exporters } (the modules).
- */
-export function ourJaeger(lib, backend, label = `spanwire → Jaeger UDP (${backend})`) {
-  return ours(lib, label, (ports) => ({
+/** tracingFromEnv's Jaeger exporter to the receiver's UDP port, with `backend`. */
+function jaegerConfig(ports, backend) {
+  return {
     env: {
       TRACES_EXPORTER: "jaeger",
       TRACES_EXPORTER_JAEGER_AGENT_HOST: "127.0.0.1",
@@ -33,7 +30,15 @@ export function ourJaeger(lib, backend, label = `spanwire → Jaeger UDP (${back
       HOSTNAME: "bench-host",
     },
     options: { backend, exitHooks: false },
-  }));
+  };
+}
+
+/**
+ * spanwire through tracingFromEnv (what a service runs): the Jaeger exporter over UDP with the
+ * given encoder backend. `lib` = { trace, exporters } (the modules).
+ */
+export function ourJaeger(lib, backend, label = `spanwire → Jaeger UDP (${backend})`) {
+  return ours(lib, label, (ports) => jaegerConfig(ports, backend), viaSpanRecorder(lib));
 }
 
 /** spanwire through tracingFromEnv with TRACES_EXPORTER=otlp: OTLP/protobuf over HTTP. */
@@ -45,42 +50,25 @@ export function ourOtlp(lib, label = "spanwire → OTLP/proto HTTP") {
       HOSTNAME: "bench-host",
     },
     options: { exitHooks: false },
-  }));
+  }), viaSpanRecorder(lib));
 }
 
-/** spanwire through tracingFromEnv with the environment `configure(ports)` gives. */
-function ours(lib, label, configure) {
+/**
+ * spanwire through tracingFromEnv with the environment `configure(ports)` gives; spans are made
+ * by `makeRecord(collector)`'s function, and every one must have been exported at the end.
+ */
+function ours(lib, label, configure, makeRecord) {
   return {
     name: label,
     async setup(ports) {
       const { env, options } = configure(ports);
       const tracing = lib.exporters.tracingFromEnv(env, options);
-      const { SpanContext, SpanId, TraceId, SpanRecorder, float } = lib.trace;
       const collector = tracing.collector;
-      const ratio = float(0.25);
+      const recordSpans = makeRecord(collector);
       let recorded = 0;
       return {
         record(n) {
-          for (let i = 0; i < n; i++) {
-            const k = seq++;
-            const parent = new SpanContext({
-              traceId: TraceId.random(),
-              spanId: SpanId.random(),
-              collector,
-            });
-            const r = new SpanRecorder(parent.child(OPERATION));
-            r.setMetadata("http.method", "GET")
-              .setMetadata("http.target", target(k))
-              .setMetadata("http.status_code", 200)
-              .setMetadata("component", "trace_http")
-              .setMetadata("cached", true)
-              .setMetadata("ratio", ratio)
-              .setMetadata("db.rows", 12345)
-              .setMetadata("peer.address", peer(k))
-              .event("cache miss", { key: "partition-42" })
-              .ok();
-            r.finish();
-          }
+          recordSpans(n);
           recorded += n;
         },
         drain: () => collector.drain(),
@@ -93,6 +81,36 @@ function ours(lib, label, configure) {
         },
       };
     },
+  };
+}
+
+/** The standard span through spanwire's own API (`SpanRecorder`) under a remote parent. */
+function viaSpanRecorder(lib) {
+  return (collector) => {
+    const { SpanContext, SpanId, TraceId, SpanRecorder, float } = lib.trace;
+    const ratio = float(0.25);
+    return (n) => {
+      for (let i = 0; i < n; i++) {
+        const k = seq++;
+        const parent = new SpanContext({
+          traceId: TraceId.random(),
+          spanId: SpanId.random(),
+          collector,
+        });
+        const r = new SpanRecorder(parent.child(OPERATION));
+        r.setMetadata("http.method", "GET")
+          .setMetadata("http.target", target(k))
+          .setMetadata("http.status_code", 200)
+          .setMetadata("component", "trace_http")
+          .setMetadata("cached", true)
+          .setMetadata("ratio", ratio)
+          .setMetadata("db.rows", 12345)
+          .setMetadata("peer.address", peer(k))
+          .event("cache miss", { key: "partition-42" })
+          .ok();
+        r.finish();
+      }
+    };
   };
 }
 
@@ -178,35 +196,13 @@ function otelContender(name, otel, makeExporter, processorOptions = {}) {
  * exporters } (the modules), `otel` = { api }.
  */
 export function ourOtelApi(lib, otel, backend) {
-  return {
-    name: `OpenTelemetry API → spanwire → Jaeger UDP (${backend})`,
-    async setup(ports) {
-      const tracing = lib.exporters.tracingFromEnv({
-        TRACES_EXPORTER: "jaeger",
-        TRACES_EXPORTER_JAEGER_AGENT_HOST: "127.0.0.1",
-        TRACES_EXPORTER_JAEGER_AGENT_PORT: String(ports.udp),
-        HOSTNAME: "bench-host",
-      }, { backend, exitHooks: false });
-      const collector = tracing.collector;
-      const provider = new lib.otel.SpanwireTracerProvider({ collector });
-      const recordSpans = otelRecorder(otel.api, provider.getTracer("bench"));
-      let recorded = 0;
-      return {
-        record(n) {
-          recordSpans(n);
-          recorded += n;
-        },
-        drain: () => collector.drain(),
-        close: () => tracing.shutdown(),
-        check() {
-          const s = collector.stats();
-          return s.exported === recorded
-            ? undefined
-            : `exported ${s.exported} of ${recorded}: ${JSON.stringify(s)}`;
-        },
-      };
-    },
-  };
+  return ours(
+    lib,
+    `OpenTelemetry API → spanwire → Jaeger UDP (${backend})`,
+    (ports) => jaegerConfig(ports, backend),
+    (collector) =>
+      otelRecorder(otel.api, new lib.otel.SpanwireTracerProvider({ collector }).getTracer("bench")),
+  );
 }
 
 /**

@@ -219,9 +219,9 @@ function span(p: number, s: Span): number {
 
 /**
  * A backend's fused path: `spans[from..to)` written straight from the span model into one byte
- * out.view: span `k` of the `written` ones is `bytes[starts[k]..ends[k])` and came from
+ * buffer: span `k` of the `written` ones is `bytes[starts[k]..ends[k])` and came from
  * `spans[which[k]]`; a span that cannot be encoded (a time beyond the i64 range) is skipped and
- * passed to `onError`. The out.view is valid until the next call. `writeSpans` below is the "js"
+ * passed to `onError`. The buffer is valid until the next call. `writeSpans` below is the "js"
  * one; the "wasm" backend's `writeTraceSpans` has the same contract.
  */
 export type WriteSpans = (

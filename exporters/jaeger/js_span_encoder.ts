@@ -168,7 +168,7 @@ function encodeSpans(spans: readonly JaegerSpan[]): EncodedSpans {
 
 /**
  * The pure-TypeScript {@linkcode SpanEncoderBackend} (name `"js"`): each span as a compact
- * `Span` struct, back to back, byte for byte as Apache Thrift writes them. Its result is a out.view
+ * `Span` struct, back to back, byte for byte as Apache Thrift writes them. Its result is a view
  * into a buffer it reuses: valid until its next call (copy what you keep). An i64 may be a
  * `number` (an integer in [-2^63, 2^63); anything else throws a `RangeError`, which the batch
  * encoder catches), a `bigint` (wrapped to 64 bits) or {@linkcode I64Parts}.
