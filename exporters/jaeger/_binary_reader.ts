@@ -14,7 +14,7 @@
 import { MAX_DEPTH } from "./_compact_reader.ts";
 import { CT } from "./_compact_writer.ts";
 import { DecodeError } from "./decode_error.ts";
-import type { ThriftReader } from "./_thrift_reader.ts";
+import { skipStruct, type ThriftReader } from "./_thrift_reader.ts";
 
 /** Binary-protocol type ids (TType). */
 export const TT = {
@@ -250,16 +250,9 @@ export class BinaryReader implements ThriftReader {
         this.pos += n;
         return;
       }
-      case CT.STRUCT: {
-        this.structBegin();
-        for (;;) {
-          const t = this.readFieldHeader();
-          if (t === CT.STOP) break;
-          this.skip(t, false);
-        }
-        this.structEnd();
+      case CT.STRUCT:
+        skipStruct(this);
         return;
-      }
       case CT.LIST:
       case CT.SET: {
         this.#enter();

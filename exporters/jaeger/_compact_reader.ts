@@ -11,6 +11,7 @@
 
 import { CT } from "./_compact_writer.ts";
 import { DecodeError } from "./decode_error.ts";
+import { skipStruct } from "./_thrift_reader.ts";
 
 /** The deepest nesting of structs and collections accepted. */
 export const MAX_DEPTH = 64;
@@ -310,16 +311,9 @@ export class CompactReader {
       case CT_UUID:
         this.#skipBytes(16, "uuid");
         return;
-      case CT.STRUCT: {
-        this.structBegin();
-        for (;;) {
-          const t = this.readFieldHeader();
-          if (t === CT.STOP) break;
-          this.skip(t, false);
-        }
-        this.structEnd();
+      case CT.STRUCT:
+        skipStruct(this);
         return;
-      }
       case CT.LIST:
       case CT.SET: {
         this.#enter();

@@ -4,6 +4,8 @@
 // protocol's (`CT`): the binary reader translates its own, and reads a bool field's value with
 // its header (as compact carries it there), returning `CT.BOOLEAN_TRUE` with `fieldBool` set.
 
+import { CT } from "./_compact_writer.ts";
+
 /** A strict Thrift reader over one message's bytes; every problem is a DecodeError. */
 export interface ThriftReader {
   /** The input. */
@@ -40,4 +42,15 @@ export interface ThriftReader {
   structBegin(): void;
   /** Leaves a struct (after its stop field). */
   structEnd(): void;
+}
+
+/** Skips a whole struct (its fields up to the stop), as both readers' `skip` do for structs. */
+export function skipStruct(r: ThriftReader): void {
+  r.structBegin();
+  for (;;) {
+    const t = r.readFieldHeader();
+    if (t === CT.STOP) break;
+    r.skip(t, false);
+  }
+  r.structEnd();
 }
