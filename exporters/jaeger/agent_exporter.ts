@@ -288,6 +288,16 @@ export class JaegerAgentExporter {
       const type = this.host.includes(":") ? "udp6" : "udp4";
       const socket = dgram.createSocket(type);
       let connected = false;
+      // A failed connect (typically a host name that does not resolve: getaddrinfo ENOTFOUND)
+      // comes to connect's callback or as an "error" event, depending on the runtime.
+      const connectFailed = (error: unknown): void => {
+        this.#connectError = `cannot resolve or connect to host ${JSON.stringify(this.host)}: ${
+          errorMessage(error)
+        }`;
+        this.#retryAt = Date.now() + this.#retryAfterMs;
+        this.#drop(socket);
+        resolve(undefined);
+      };
       socket.on("error", (error: Error) => this.#onError(socket, error, connected));
       try {
         socket.unref();
@@ -297,14 +307,7 @@ export class JaegerAgentExporter {
       try {
         socket.connect(this.port, this.host, (error?: Error | null) => {
           if (error) {
-            // A failed connect comes here, not as an "error" event: typically the host name
-            // does not resolve (getaddrinfo ENOTFOUND).
-            this.#connectError = `cannot resolve or connect to host ${JSON.stringify(this.host)}: ${
-              errorMessage(error)
-            }`;
-            this.#retryAt = Date.now() + this.#retryAfterMs;
-            this.#drop(socket);
-            resolve(undefined);
+            connectFailed(error);
             return;
           }
           connected = true;
@@ -332,16 +335,8 @@ export class JaegerAgentExporter {
         );
         resolve(undefined);
       }
-      // A failed connect (say, a name that does not resolve) comes as an "error" event.
       socket.once("error", (error: Error) => {
-        if (!connected) {
-          this.#connectError = `cannot resolve or connect to host ${JSON.stringify(this.host)}: ${
-            errorMessage(error)
-          }`;
-          this.#retryAt = Date.now() + this.#retryAfterMs;
-          this.#drop(socket);
-          resolve(undefined);
-        }
+        if (!connected) connectFailed(error);
       });
     }).finally(() => {
       this.#connecting = undefined;
