@@ -3,28 +3,19 @@
 // complete, and a way to wait for spans.
 
 import { type AllInOne, type ListenerName, startAllInOne } from "../allinone/mod.ts";
-import { TerminalView } from "../allinone/_terminal.ts";
+import { TerminalView, type TerminalViewOptions } from "../allinone/_terminal.ts";
 
-/** Options of {@linkcode startLocalAgent}. */
-export interface LocalAgentOptions {
+/**
+ * Options of {@linkcode startLocalAgent}: the listeners', and the terminal view's (where output
+ * goes, colours, width, progress line, quiet times).
+ */
+export interface LocalAgentOptions extends Omit<TerminalViewOptions, "counts"> {
   /** The compact UDP port (default 6831; 0 for a free one). */
   port?: number;
   /** The address to bind (default 127.0.0.1). */
   host?: string;
   /** The other listeners' ports (default: off; 0 for a free one). */
   ports?: Partial<Record<Exclude<ListenerName, "jaeger.compact">, number | null>>;
-  /** Where output goes. */
-  write: (text: string) => void;
-  /** ANSI colours (default false). */
-  color?: boolean;
-  /** Width to fit, in columns (default 80). */
-  width?: number;
-  /** Draw a progress line (only for a terminal; default false). */
-  progress?: boolean;
-  /** Quiet time after a root span before a trace is drawn, ms (default 300). */
-  quietMs?: number;
-  /** Quiet time before a trace without root is drawn anyway, ms (default 2000). */
-  orphanQuietMs?: number;
   /** How often arrivals are looked at, ms (default 50). */
   pollMs?: number;
   /** Draw nothing (default false). */
