@@ -11,6 +11,7 @@
  */
 
 import type { I64, JaegerBatch, JaegerSpan, JaegerTag } from "../exporters/jaeger/mod.ts";
+import { i64BigInt as i64, i64Hex as hex64 } from "../exporters/jaeger/_i64.ts";
 
 /**
  * A tag (or log field) in Jaeger's JSON.
@@ -189,16 +190,6 @@ export interface JsonTrace {
 export interface StoredSpan extends Omit<JsonSpan, "processID" | "warnings"> {
   /** The process that sent it. */
   process: JsonProcess;
-}
-
-function i64(value: I64): bigint {
-  if (typeof value === "bigint") return BigInt.asIntN(64, value);
-  if (typeof value === "number") return BigInt(Math.trunc(value));
-  return BigInt.asIntN(64, (BigInt(value.hi >>> 0) << 32n) | BigInt(value.lo >>> 0));
-}
-
-function hex64(value: I64): string {
-  return BigInt.asUintN(64, i64(value)).toString(16).padStart(16, "0");
 }
 
 const BASE64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";

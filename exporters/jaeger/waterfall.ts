@@ -7,8 +7,9 @@
  * @module
  */
 
-import type { I64, JaegerSpan, JaegerTag } from "./thrift_model.ts";
+import type { JaegerSpan, JaegerTag } from "./thrift_model.ts";
 import { TagType } from "./thrift_model.ts";
+import { i64BigInt as i64, i64Hex as hex64 } from "./_i64.ts";
 
 /**
  * How {@linkcode formatWaterfall} draws.
@@ -54,16 +55,6 @@ const DEFAULT_IMPORTANT = [
 ];
 
 const STATUS_DESCRIPTION = "otel.status_description";
-
-function i64(value: I64): bigint {
-  if (typeof value === "bigint") return BigInt.asIntN(64, value);
-  if (typeof value === "number") return BigInt(Math.trunc(value));
-  return BigInt.asIntN(64, (BigInt(value.hi >>> 0) << 32n) | BigInt(value.lo >>> 0));
-}
-
-function hex64(value: I64): string {
-  return BigInt.asUintN(64, i64(value)).toString(16).padStart(16, "0");
-}
 
 function ms(micros: bigint): string {
   const sign = micros < 0n ? "-" : "";
