@@ -4,6 +4,7 @@
 
 import { formatJaegerTraceContext } from "../http/mod.ts";
 import { SpanContext, SpanId, TraceId } from "../trace/mod.ts";
+import { messageOf } from "../trace/_text.ts";
 
 /** What the command line asked for. */
 export interface ClientArgs {
@@ -208,7 +209,7 @@ export async function runClient(args: readonly string[], io: ClientIo): Promise<
   try {
     parsed = parseClientArgs(args);
   } catch (error) {
-    io.error(`error: ${error instanceof Error ? error.message : String(error)}\n\n${CLIENT_USAGE}`);
+    io.error(`error: ${messageOf(error)}\n\n${CLIENT_USAGE}`);
     return 2;
   }
   if (parsed.help) {
@@ -241,9 +242,7 @@ export async function runClient(args: readonly string[], io: ClientIo): Promise<
     text = await response.text();
   } catch (error) {
     io.error(
-      `error: ${parsed.method} ${parsed.url} failed: ${
-        error instanceof Error ? error.message : String(error)
-      }\n`,
+      `error: ${parsed.method} ${parsed.url} failed: ${messageOf(error)}\n`,
     );
     return 1;
   }

@@ -28,6 +28,7 @@ import { RateLimitedWarning } from "../trace/_warning.ts";
 import { OtelSpan } from "./_otel_span.ts";
 import { spanwireContextOf } from "./_parent.ts";
 import { isSuppressed } from "./_suppress.ts";
+import { messageOf } from "../trace/_text.ts";
 
 /**
  * Options of {@linkcode SpanwirePropagator}.
@@ -154,9 +155,7 @@ export class SpanwirePropagator implements TextMapPropagator {
       });
     } catch (error) {
       malformed.warn(
-        `spanwire: cannot inject trace context: ${
-          error instanceof Error ? error.message : String(error)
-        }`,
+        `spanwire: cannot inject trace context: ${messageOf(error)}`,
       );
     }
   }
@@ -188,9 +187,7 @@ export class SpanwirePropagator implements TextMapPropagator {
       found = this.#parser.extract({ get } as unknown as Headers);
     } catch (error) {
       malformed.warn(
-        `spanwire: ignoring a malformed incoming trace context: ${
-          error instanceof Error ? error.message : String(error)
-        }`,
+        `spanwire: ignoring a malformed incoming trace context: ${messageOf(error)}`,
       );
       return context;
     }

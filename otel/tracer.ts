@@ -24,6 +24,7 @@ import { OtelSpan, putAttributes } from "./_otel_span.ts";
 import { parentOf } from "./_parent.ts";
 import { isSuppressed } from "./_suppress.ts";
 import { toMicros } from "./_time.ts";
+import { messageOf } from "../trace/_text.ts";
 
 /** OpenTelemetry's `SpanKind` values (INTERNAL = 0 ... CONSUMER = 4) to spanwire's kinds. */
 const KINDS: readonly SpanKind[] = ["internal", "server", "client", "producer", "consumer"];
@@ -37,7 +38,7 @@ function decide(sampler: Sampler, traceId: TraceId, parentSampled: boolean | und
   } catch (error) {
     samplerFailure.warn(
       `spanwire: the sampler ${sampler.description} threw; the parent's decision stands: ${
-        error instanceof Error ? error.message : String(error)
+        messageOf(error)
       }`,
     );
     return parentSampled === true;

@@ -18,6 +18,7 @@ import type {
   OtlpTraces,
   OtlpValue,
 } from "./otlp_model.ts";
+import { messageOf } from "../../trace/_text.ts";
 
 const utf8 = new TextDecoder("utf-8", { fatal: true });
 /** How deep JSON may nest at all (checked before parsing, so no parser recursion runs away). */
@@ -280,7 +281,7 @@ function parse(input: string | Uint8Array): Json {
   try {
     return JSON.parse(text);
   } catch (e) {
-    fail(`the body is not JSON (${e instanceof Error ? e.message : String(e)})`);
+    fail(`the body is not JSON (${messageOf(e)})`);
   }
 }
 

@@ -15,6 +15,7 @@ import { decodeOtlpResponseJson } from "./decode_json.ts";
 import { decodeOtlpResponseProtobuf } from "./decode_protobuf.ts";
 import { canUseDenoHttp1, DenoHttp1Client } from "./_deno_http1.ts";
 import type { OtlpFormat } from "./otlp_encoder.ts";
+import { messageOf } from "../../trace/_text.ts";
 
 /**
  * Options of an {@linkcode OtlpHttpSink}.
@@ -294,7 +295,7 @@ export class OtlpHttpSink implements PacketSink {
     try {
       return await this.#send(body);
     } catch (e) {
-      return this.#failed(`unexpected error: ${e instanceof Error ? e.message : String(e)}`);
+      return this.#failed(`unexpected error: ${messageOf(e)}`);
     }
   }
 
@@ -392,7 +393,7 @@ export class OtlpHttpSink implements PacketSink {
         outcome: "down",
         reason: timedOut
           ? `no answer within ${this.#timeoutMs} ms`
-          : `cannot connect (${e instanceof Error ? e.message : String(e)})`,
+          : `cannot connect (${messageOf(e)})`,
       };
     } finally {
       clearTimeout(timer);

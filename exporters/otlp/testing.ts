@@ -15,6 +15,7 @@ import type { OtlpSpan, OtlpTraces } from "./otlp_model.ts";
 import { TRACES_PATH } from "./_fields.ts";
 import { encodePartialSuccess } from "./_response.ts";
 import { SpanWaiters } from "../pipeline/_span_waiters.ts";
+import { messageOf } from "../../trace/_text.ts";
 
 /**
  * Options of {@linkcode MockOtlpReceiver.start}.
@@ -360,9 +361,7 @@ export class MockOtlpReceiver {
           body = new Uint8Array(gunzipSync(body, { maxOutputLength: this.#maxBodyBytes }));
         } catch (e) {
           throw new OtlpDecodeError(
-            `the gzip body does not inflate within ${this.#maxBodyBytes} bytes (${
-              e instanceof Error ? e.message : String(e)
-            })`,
+            `the gzip body does not inflate within ${this.#maxBodyBytes} bytes (${messageOf(e)})`,
           );
         }
       } else if (record.contentEncoding !== "" && record.contentEncoding !== "identity") {
