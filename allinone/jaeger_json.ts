@@ -12,6 +12,7 @@
 
 import type { I64, JaegerBatch, JaegerSpan, JaegerTag } from "../exporters/jaeger/mod.ts";
 import { i64BigInt as i64, i64Hex as hex64 } from "../exporters/jaeger/_i64.ts";
+import { base64Of } from "../trace/_base64.ts";
 
 /**
  * A tag (or log field) in Jaeger's JSON.
@@ -192,21 +193,6 @@ export interface StoredSpan extends Omit<JsonSpan, "processID" | "warnings"> {
   process: JsonProcess;
 }
 
-const BASE64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
-function base64(bytes: Uint8Array): string {
-  let out = "";
-  for (let i = 0; i < bytes.length; i += 3) {
-    const a = bytes[i]!;
-    const b = bytes[i + 1];
-    const c = bytes[i + 2];
-    out += BASE64[a >> 2]! + BASE64[((a & 3) << 4) | ((b ?? 0) >> 4)]!;
-    out += b === undefined ? "=" : BASE64[((b & 15) << 2) | ((c ?? 0) >> 6)]!;
-    out += c === undefined ? "=" : BASE64[c & 63]!;
-  }
-  return out;
-}
-
 /**
  * A Thrift tag in Jaeger's JSON. An `int64` outside the safe integers becomes the nearest
  * number (as JSON readers take it anyway).
@@ -236,7 +222,7 @@ export function jsonTag(tag: JaegerTag): JsonTag {
     case 3:
       return { key: tag.key, type: "int64", value: Number(i64(tag.vLong ?? 0)) };
     case 4:
-      return { key: tag.key, type: "binary", value: base64(tag.vBinary ?? new Uint8Array()) };
+      return { key: tag.key, type: "binary", value: base64Of(tag.vBinary ?? new Uint8Array()) };
     default:
       return { key: tag.key, type: "string", value: tag.vStr ?? "" };
   }

@@ -6,17 +6,12 @@
 // encoding writes bytes). `null` and `undefined` are no value: the attribute is dropped and
 // counted, as OpenTelemetry's SDK drops it.
 
+import { base64Of } from "../trace/_base64.ts";
 import type { MetadataValue } from "../trace/span.ts";
-
-function base64(bytes: Uint8Array): string {
-  let text = "";
-  for (let i = 0; i < bytes.length; i++) text += String.fromCharCode(bytes[i]!);
-  return btoa(text);
-}
 
 function jsonReplacer(_key: string, value: unknown): unknown {
   if (typeof value === "bigint") return value.toString();
-  if (value instanceof Uint8Array) return base64(value);
+  if (value instanceof Uint8Array) return base64Of(value);
   return value;
 }
 
@@ -30,7 +25,7 @@ export function toMetadataValue(value: unknown): MetadataValue | undefined {
       return value;
     case "object": {
       if (value === null) return undefined;
-      if (value instanceof Uint8Array) return base64(value);
+      if (value instanceof Uint8Array) return base64Of(value);
       try {
         return JSON.stringify(value, jsonReplacer);
       } catch {
