@@ -4,13 +4,21 @@
 // spans is copied out chunk by chunk.
 
 /** The size of a chunk; a larger span gets a chunk of its own size. */
-const CHUNK_BYTES = 64 * 1024;
+export const CHUNK_BYTES = 64 * 1024;
 /**
- * Emptied chunks kept for reuse (1 MiB): a chunk lives until its spans are sent, long enough to
- * be promoted to the old generation, where a fresh one per 64 KiB of spans would count towards
- * the next full collection.
+ * Emptied chunks kept for reuse. Fresh chunks are memory outside V8's heap, and V8 starts a full
+ * (mark-compact) collection when that memory grows past its limit: under Deno, a burst of 20,000
+ * spans a round made one such collection nearly every round, at 10-17 ms each (about 0.6 µs a
+ * span), until the chunks were reused (`--trace-gc` on the pipeline bench's rounds).
+ *
+ * So the queue keeps, when it empties, as many chunks as its last burst used (`#peak`): the next
+ * burst of the same size allocates nothing. At least MIN_SPARE_CHUNKS (1 MiB), at most
+ * MAX_SPARE_BYTES; a smaller burst shrinks the pool to its own size.
  */
-const SPARE_CHUNKS = 16;
+export const MIN_SPARE_CHUNKS = 16;
+/** The most memory kept in emptied chunks (8 MiB: about 25,000 standard spans). */
+export const MAX_SPARE_BYTES = 8 << 20;
+const MAX_SPARE_CHUNKS = MAX_SPARE_BYTES / CHUNK_BYTES;
 
 interface Chunk {
   buf: Uint8Array;
@@ -24,6 +32,10 @@ export class ByteQueue {
   readonly maxBytes: number;
   #chunks: Chunk[] = [];
   #spare: Uint8Array[] = [];
+  /** The most chunks in use since the queue last went empty. */
+  #peak = 0;
+  /** How many emptied chunks to keep (see MIN_SPARE_CHUNKS). */
+  #keep = MIN_SPARE_CHUNKS;
   /** Read offset in the first chunk. */
   #read = 0;
   #lengths = new Int32Array(1024);
@@ -39,6 +51,11 @@ export class ByteQueue {
   /** Queued byte strings. */
   get length(): number {
     return this.#count;
+  }
+
+  /** Emptied chunks kept for reuse (for tests). */
+  get spareChunks(): number {
+    return this.#spare.length;
   }
 
   /** Their total size. */
@@ -59,6 +76,7 @@ export class ByteQueue {
       tail = { buf, fill: 0 };
       chunks.push(tail);
       if (chunks.length === 1) this.#read = 0;
+      if (chunks.length > this.#peak) this.#peak = chunks.length;
     }
     const buf = tail.buf;
     const at = tail.fill;
@@ -110,27 +128,42 @@ export class ByteQueue {
     this.#count -= count;
     this.#bytes -= bytes;
     if (this.#count === 0) {
+      // (only zero-length strings leave a chunk undropped)
+      for (const chunk of this.#chunks) this.#recycle(chunk.buf);
       this.#chunks.length = 0;
       this.#read = 0;
+      this.#endBurst();
     }
   }
 
+  /** The queue went empty: the next burst may use as many chunks as this one did. */
+  #endBurst(): void {
+    this.#keep = Math.min(Math.max(MIN_SPARE_CHUNKS, this.#peak), MAX_SPARE_CHUNKS);
+    this.#peak = 0;
+    if (this.#spare.length > this.#keep) this.#spare.length = this.#keep;
+  }
+
+  /** Keeps an emptied chunk, up to the larger of the last burst's and this one's size. */
+  #recycle(buf: Uint8Array): void {
+    const limit = Math.min(Math.max(this.#keep, this.#peak), MAX_SPARE_CHUNKS);
+    if (buf.length === CHUNK_BYTES && this.#spare.length < limit) this.#spare.push(buf);
+  }
+
   #dropHead(): void {
-    const chunk = this.#chunks.shift()!;
-    if (chunk.buf.length === CHUNK_BYTES && this.#spare.length < SPARE_CHUNKS) {
-      this.#spare.push(chunk.buf);
-    }
+    this.#recycle(this.#chunks.shift()!.buf);
     this.#read = 0;
   }
 
   /** Removes everything; returns how many strings were dropped. */
   clear(): number {
     const n = this.#count;
+    for (const chunk of this.#chunks) this.#recycle(chunk.buf);
     this.#chunks.length = 0;
     this.#read = 0;
     this.#lenHead = 0;
     this.#count = 0;
     this.#bytes = 0;
+    this.#endBurst();
     return n;
   }
 }
