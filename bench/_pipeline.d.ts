@@ -33,6 +33,7 @@ export function ourOtelApi(lib: any, otel: any, backend: string): Contender;
 export function ourOtlp(lib: any, label?: string): Contender;
 export function otelOtlpProto(otel: any): Contender;
 export function otelJaeger(otel: any): Contender;
+export function ourOtelApiOtlp(lib: any, otel: any): Contender;
 export function denoOtel(otel: any): Contender;
 export function allContenders(lib: any, otel: any, apiBackend: string): Contender[];
 export function serveContender(contender: Contender, ports: Ports): Promise<void>;

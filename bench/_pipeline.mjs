@@ -41,16 +41,21 @@ export function ourJaeger(lib, backend, label = `spanwire → Jaeger UDP (${back
   return ours(lib, label, (ports) => jaegerConfig(ports, backend), viaSpanRecorder(lib));
 }
 
-/** spanwire through tracingFromEnv with TRACES_EXPORTER=otlp: OTLP/protobuf over HTTP. */
-export function ourOtlp(lib, label = "spanwire → OTLP/proto HTTP") {
-  return ours(lib, label, (ports) => ({
+/** tracingFromEnv's OTLP/protobuf exporter to the receiver's HTTP port. */
+function otlpConfig(ports) {
+  return {
     env: {
       TRACES_EXPORTER: "otlp",
       OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${ports.http}`,
       HOSTNAME: "bench-host",
     },
     options: { exitHooks: false },
-  }), viaSpanRecorder(lib));
+  };
+}
+
+/** spanwire through tracingFromEnv with TRACES_EXPORTER=otlp: OTLP/protobuf over HTTP. */
+export function ourOtlp(lib, label = "spanwire → OTLP/proto HTTP") {
+  return ours(lib, label, otlpConfig, viaSpanRecorder(lib));
 }
 
 /**
@@ -200,9 +205,27 @@ export function ourOtelApi(lib, otel, backend) {
     lib,
     `OpenTelemetry API → spanwire → Jaeger UDP (${backend})`,
     (ports) => jaegerConfig(ports, backend),
-    (collector) =>
-      otelRecorder(otel.api, new lib.otel.SpanwireTracerProvider({ collector }).getTracer("bench")),
+    viaOtelApi(lib, otel),
   );
+}
+
+/**
+ * The same OpenTelemetry API calls into spanwire's tracer over tracingFromEnv's OTLP/protobuf
+ * exporter: the row to set beside OpenTelemetry JS + OTLP, the same calls and the same protocol.
+ */
+export function ourOtelApiOtlp(lib, otel) {
+  return ours(
+    lib,
+    "OpenTelemetry API → spanwire → OTLP/proto HTTP",
+    otlpConfig,
+    viaOtelApi(lib, otel),
+  );
+}
+
+/** Spans made by `otelRecorder` on spanwire's tracer (`spanwire/otel`) over `collector`. */
+function viaOtelApi(lib, otel) {
+  return (collector) =>
+    otelRecorder(otel.api, new lib.otel.SpanwireTracerProvider({ collector }).getTracer("bench"));
 }
 
 /**
@@ -298,6 +321,7 @@ export function allContenders(lib, otel, apiBackend) {
     ourJaeger(lib, "js"),
     ourJaeger(lib, "wasm"),
     ourOtelApi(lib, otel, apiBackend),
+    ourOtelApiOtlp(lib, otel),
     ourOtlp(lib),
     otelOtlpProto(otel),
     otelJaeger(otel),
@@ -365,17 +389,21 @@ export async function serveContender(contender, ports) {
         reply({ heap: null });
         continue;
       }
+      // A fresh tracer of the same kind: memory an exporter keeps for reuse after the rounds
+      // (emptied queue chunks) must not hide what queued spans take.
+      const fresh = await contender.setup(ports);
       await new Promise((r) => setTimeout(r, 100)); // sends settle
       gc();
       gc();
       const m0 = process.memoryUsage();
-      run.record(m.spans); // without yielding: nothing is sent meanwhile
+      fresh.record(m.spans); // without yielding: nothing is sent meanwhile
       gc();
       gc();
       const m1 = process.memoryUsage();
       // heapUsed plus external (array buffers: our queue's chunks live there)
       reply({ heap: (m1.heapUsed + m1.external - m0.heapUsed - m0.external) / m.spans });
-      await run.drain();
+      await fresh.drain();
+      await fresh.close();
     } else if (m.cmd === "close") {
       const problem = run.check?.();
       await run.close();
