@@ -314,7 +314,7 @@ export function denoOtel(otel) {
 
 /**
  * Every contender, in the table's order; both runners index it (`--child i`). `apiBackend` is the
- * encoder of the OpenTelemetry-API row (each runtime's default: "js" on Deno, "wasm" on Node).
+ * encoder of the OpenTelemetry-API row (the default, "js").
  */
 export function allContenders(lib, otel, apiBackend) {
   return [

@@ -39,7 +39,7 @@ const otel = {
   jaeger: require("@opentelemetry/exporter-jaeger"),
 };
 
-const all = allContenders(lib, otel, "wasm");
+const all = allContenders(lib, otel, "js");
 if (process.argv.includes("--child")) {
   // One contender's process (runPipeline starts it): serve it until `close`.
   await serveContender(all[Number(arg("--child", 0))], JSON.parse(arg("--ports", "{}")));

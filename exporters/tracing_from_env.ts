@@ -92,8 +92,8 @@ export interface Tracing {
  */
 export interface TracingFromEnvOptions {
   /**
-   * The span encoder backend (default: the one measured faster on the runtime, `"wasm"` on
-   * Node and `"js"` under Deno and elsewhere; see `defaultBackendName`).
+   * The span encoder backend (default `"js"`, the one measured faster in the pipeline on
+   * Deno and Node; see `defaultBackendName`).
    */
   backend?: BackendName | SpanEncoderBackend | undefined;
   /** Where warnings go (default `console.warn`). */

@@ -52,8 +52,8 @@ export interface BatchEncoderOptions {
    */
   maxPacketSize?: number | undefined;
   /**
-   * The span encoder backend: `"js"`, `"wasm"` or a backend object. The default is the one
-   * faster on this runtime ({@linkcode defaultBackendName}): `"wasm"` on Node, `"js"` elsewhere.
+   * The span encoder backend: `"js"`, `"wasm"` or a backend object. The default is `"js"`, the
+   * one measured faster in the pipeline ({@linkcode defaultBackendName}).
    */
   backend?: BackendName | SpanEncoderBackend | undefined;
   /** Where the rate-limited warning about dropped spans goes (default `console.warn`). */
