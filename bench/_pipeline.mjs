@@ -449,8 +449,10 @@ function connect(child) {
 /**
  * Runs the contenders, each in processes of its own (`spawnChild(i)` starts the runner in its
  * `--child i` mode): in each of `blocks` passes, every contender in turn gets a fresh process
- * that warms up (UDP, then `warmRounds` rounds: a fresh process takes about 100,000 spans to
- * settle) and runs `rounds` measured rounds back to back, as a busy
+ * that warms up (UDP, then `warmRounds` rounds: V8 grows a fresh process's young generation
+ * step by step up to 16 MB, and each step faults in new memory, about 4,000 page faults and a
+ * round at twice the CPU under Deno, `--trace-gc` shows the last step near spanwire's 240,000th
+ * span) and runs `rounds` measured rounds back to back, as a busy
  * service would. Passes interleave the contenders in time, so all see the same machine, while
  * none pays for another's garbage or sits idle between its rounds (a service runs one tracer,
  * not six). The heap figure comes from the first pass.
@@ -459,7 +461,7 @@ function connect(child) {
 export async function runPipeline(
   contenders,
   spawnChild,
-  { spans = 20_000, rounds = 4, blocks = 3, warmRounds = 5, heapSpans = 20_000, log = () => {} } =
+  { spans = 20_000, rounds = 4, blocks = 3, warmRounds = 15, heapSpans = 20_000, log = () => {} } =
     {},
 ) {
   const rows = contenders.map(({ name }) => ({

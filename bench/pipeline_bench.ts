@@ -4,7 +4,7 @@
 // protobuf over HTTP, and + its Jaeger exporter over UDP); plus heap per queued span. The
 // contenders and the measurement are in bench/_pipeline.mjs, shared with the Node runner.
 //
-// Run: deno run -A bench/pipeline_bench.ts [--spans N] [--rounds R] [--blocks B]
+// Run: deno run -A bench/pipeline_bench.ts [--spans N] [--rounds R] [--blocks B] [--warm W]
 //      [--only NAME-SUBSTRING]
 // (Not a `deno bench` file: it measures process CPU around whole rounds, not iterations.)
 
@@ -96,6 +96,7 @@ if (import.meta.main) {
         spans: arg("--spans", 20_000),
         rounds: arg("--rounds", 4),
         blocks: arg("--blocks", 3),
+        warmRounds: arg("--warm", 15),
         log: (m: string) => console.log(m),
       },
     );

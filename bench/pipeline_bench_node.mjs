@@ -12,7 +12,7 @@
 //     @opentelemetry/exporter-trace-otlp-proto@0.223.1 @opentelemetry/exporter-jaeger@2.11.0 \
 //     ./spanwire-0.1.0.tgz
 // Run (from that directory, so that the packages resolve from it):
-//   node <repo>/bench/pipeline_bench_node.mjs [--spans N] [--rounds R] [--blocks B] [--only NAME]
+//   node <repo>/bench/pipeline_bench_node.mjs [--spans N] [--rounds R] [--blocks B] [--warm W] [--only NAME]
 
 import { spawn } from "node:child_process";
 import { createRequire } from "node:module";
@@ -77,6 +77,7 @@ try {
       spans: Number(arg("--spans", 20_000)),
       rounds: Number(arg("--rounds", 4)),
       blocks: Number(arg("--blocks", 3)),
+      warmRounds: Number(arg("--warm", 15)),
       log: (m) => console.log(m),
     },
   );
