@@ -50,3 +50,7 @@ export function runPipeline(
   },
 ): Promise<Row[]>;
 export function formatRows(rows: Row[], title: string): string;
+/** The standard span through spanwire's `SpanRecorder`: `(collector) => record(n)`. */
+export function viaSpanRecorder(lib: any): (collector: any) => (n: number) => void;
+/** The standard span through an OpenTelemetry tracer under a remote parent: `record(n)`. */
+export function otelRecorder(api: any, tracer: any): (n: number) => void;

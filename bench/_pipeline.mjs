@@ -90,7 +90,7 @@ function ours(lib, label, configure, makeRecord) {
 }
 
 /** The standard span through spanwire's own API (`SpanRecorder`) under a remote parent. */
-function viaSpanRecorder(lib) {
+export function viaSpanRecorder(lib) {
   return (collector) => {
     const { SpanContext, SpanId, TraceId, SpanRecorder, float } = lib.trace;
     const ratio = float(0.25);
@@ -145,7 +145,7 @@ function randomHexIds() {
  * ids are made as cheaply as the harness can (a pool of random bytes, a table), since that cost is
  * the same for every OpenTelemetry-API row and only dilutes their ratios.
  */
-function otelRecorder(api, tracer) {
+export function otelRecorder(api, tracer) {
   const { ROOT_CONTEXT, SpanStatusCode, trace } = api;
   return (n) => {
     for (let i = 0; i < n; i++) {
