@@ -54,3 +54,5 @@ export function formatRows(rows: Row[], title: string): string;
 export function viaSpanRecorder(lib: any): (collector: any) => (n: number) => void;
 /** The standard span through an OpenTelemetry tracer under a remote parent: `record(n)`. */
 export function otelRecorder(api: any, tracer: any): (n: number) => void;
+/** The median of `xs`. */
+export function median(xs: number[]): number;

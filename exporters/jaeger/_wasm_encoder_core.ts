@@ -120,8 +120,7 @@ export interface WasmEncoderCore {
 export function createWasmEncoderCore(x: EncoderExports): WasmEncoderCore {
   const stager = new SpanStager(x);
   return {
-    writeTraceSpans: (spans, from, to, starts, ends, which, onError) =>
-      stager.writeTraceSpans(spans, from, to, starts, ends, which, onError),
+    writeTraceSpans: stager.writeTraceSpans,
     encodeTraceSpan: (s) => stager.encodeTraceSpan(s),
     encodeSpans: (spans) => stager.encodeSpans(spans),
     encodeTraceSpans: (spans) => stager.encodeTraceSpans(spans),
@@ -829,15 +828,7 @@ class SpanStager extends TagStager {
   }
 
   /** `spans[from..to)` as {@linkcode WriteSpans} says: a span that throws is skipped. */
-  writeTraceSpans(
-    spans: readonly Span[],
-    from: number,
-    to: number,
-    starts: number[],
-    ends: number[],
-    which: number[],
-    onError: (error: unknown) => void,
-  ): { bytes: Uint8Array; written: number } {
+  readonly writeTraceSpans: WriteSpans = (spans, from, to, starts, ends, which, onError) => {
     const stageWord = this.begin(Math.max(0, to - from));
     let p = stageWord;
     let k = 0;
@@ -860,7 +851,7 @@ class SpanStager extends TagStager {
       start = end;
     }
     return { bytes: this.u8.subarray(outBase, outEnd), written: k };
-  }
+  };
 }
 
 /**
