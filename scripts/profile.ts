@@ -1,12 +1,14 @@
 // A sampling CPU profile of a Deno program, by function, where neither `perf` nor
-// `--cpu-prof` is at hand: runs `deno run --v8-flags=--prof,...` on the given arguments, then
-// prints the flat profile of V8's log (scripts/_v8_ticks.ts says how samples are charged).
+// `--cpu-prof` is at hand: runs `deno run RUN-ARGS` with V8's profiler on (through
+// DENO_V8_FLAGS, so the Deno processes it starts are profiled too, each into a log of its own),
+// then prints each process's flat profile (scripts/_v8_ticks.ts says how samples are charged).
 //
-// Usage: deno run -A scripts/profile.ts [--top N] [--interval MICROS] [--log FILE] -- RUN-ARGS...
-//   e.g. deno run -A scripts/profile.ts --top 30 -- -A bench/record_bench.ts
-// RUN-ARGS are what `deno run` takes (permissions, the script, its arguments); a --v8-flags
-// among them is merged with the profiler's. The profile covers the whole process, start-up
-// included: profile a steady loop long enough for that to be small.
+// Usage: deno run -A scripts/profile.ts [--top N] [--interval MICROS] [--dir DIR] -- RUN-ARGS...
+//   deno run -A scripts/profile.ts -- -A bench/record_bench.ts
+//   deno run -A scripts/profile.ts --top 25 -- -A bench/pipeline_bench.ts --only "spanwire → OTLP"
+// --dir keeps the V8 logs there (default: a temporary directory, removed after). A profile covers
+// its whole process, start-up included: profile a steady loop long enough for that to be small.
+// Processes with fewer than 50 samples (helpers that mostly waited) are left out.
 
 import { summarizeTicks } from "./_v8_ticks.ts";
 
@@ -14,7 +16,7 @@ const args = [...Deno.args];
 const split = args.indexOf("--");
 if (split < 0 || split === args.length - 1) {
   console.error(
-    "usage: deno run -A scripts/profile.ts [--top N] [--interval MICROS] [--log FILE] -- RUN-ARGS...",
+    "usage: deno run -A scripts/profile.ts [--top N] [--interval MICROS] [--dir DIR] -- RUN-ARGS...",
   );
   Deno.exit(2);
 }
@@ -28,23 +30,34 @@ function option(name: string): string | undefined {
 
 const top = Number(option("--top") ?? 40);
 const interval = Number(option("--interval") ?? 200);
-const keep = option("--log");
-const log = keep ?? await Deno.makeTempFile({ prefix: "spanwire-prof-", suffix: ".log" });
+const keep = option("--dir");
+const dir = keep ?? await Deno.makeTempDir({ prefix: "spanwire-prof-" });
+if (keep !== undefined) await Deno.mkdir(keep, { recursive: true });
 
+// V8 replaces %p in the log file's name with the process id.
 const flags = [
   "--prof",
   `--prof-sampling-interval=${interval}`,
-  `--logfile=${log}`,
+  `--logfile=${dir}/v8-%p.log`,
   "--no-logfile-per-isolate",
 ];
-const given = run.findIndex((a) => a.startsWith("--v8-flags="));
-if (given >= 0) run[given] = `${run[given]},${flags.join(",")}`;
-else run.unshift(`--v8-flags=${flags.join(",")}`);
+const inherited = Deno.env.get("DENO_V8_FLAGS");
+const env = { DENO_V8_FLAGS: [inherited, ...flags].filter((f) => f).join(",") };
+const status = await new Deno.Command(Deno.execPath(), { args: ["run", ...run], env }).spawn()
+  .status;
 
-const status = await new Deno.Command(Deno.execPath(), { args: ["run", ...run] }).spawn().status;
-const { rows, total } = summarizeTicks(await Deno.readTextFile(log));
-if (keep === undefined) await Deno.remove(log);
-console.log(`\n${total} samples, one every ${interval} µs (the program exited ${status.code})`);
-for (const row of rows.slice(0, top)) {
-  console.log(`${(row.share * 100).toFixed(1).padStart(5)}%  ${row.name}`);
+const profiles = [];
+for await (const entry of Deno.readDir(dir)) {
+  if (!/^v8-\d+\.log$/.test(entry.name)) continue;
+  const profile = summarizeTicks(await Deno.readTextFile(`${dir}/${entry.name}`));
+  if (profile.total >= 50) profiles.push({ pid: entry.name.slice(3, -4), ...profile });
+}
+if (keep === undefined) await Deno.remove(dir, { recursive: true });
+profiles.sort((a, b) => b.total - a.total);
+console.log(`\nThe program exited ${status.code}. One sample every ${interval} µs.`);
+for (const { pid, rows, total } of profiles) {
+  console.log(`\nProcess ${pid}: ${total} samples`);
+  for (const row of rows.slice(0, top)) {
+    console.log(`${(row.share * 100).toFixed(1).padStart(5)}%  ${row.name}`);
+  }
 }

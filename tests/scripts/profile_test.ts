@@ -59,7 +59,7 @@ Deno.test("profile: a run of a program with one hot function names it first", as
       console.log(spinHere(400) > -1 ? "done" : "");
       `,
     );
-    const log = `${dir}/v8.log`;
+    const logs = `${dir}/logs`;
     const out = await new Deno.Command(Deno.execPath(), {
       args: [
         "run",
@@ -69,8 +69,8 @@ Deno.test("profile: a run of a program with one hot function names it first", as
         "5",
         "--interval",
         "500",
-        "--log",
-        log,
+        "--dir",
+        logs,
         "--",
         program,
       ],
@@ -80,7 +80,9 @@ Deno.test("profile: a run of a program with one hot function names it first", as
     const text = new TextDecoder().decode(out.stdout);
     assert.equal(out.code, 0, new TextDecoder().decode(out.stderr));
     assert.match(text, /done/);
-    const { rows, total } = summarizeTicks(await Deno.readTextFile(log));
+    const files = [...Deno.readDirSync(logs)].map((e) => e.name);
+    assert.equal(files.length, 1, files.join(", "));
+    const { rows, total } = summarizeTicks(await Deno.readTextFile(`${logs}/${files[0]}`));
     assert.ok(total > 100, `only ${total} samples`);
     const hot = rows.find((r) => r.name.includes("spinHere"));
     assert.ok(hot !== undefined && hot.share > 0.5, JSON.stringify(rows.slice(0, 5)));
