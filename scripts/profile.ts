@@ -33,6 +33,9 @@ const interval = Number(option("--interval") ?? 200);
 const keep = option("--dir");
 const dir = keep ?? await Deno.makeTempDir({ prefix: "spanwire-prof-" });
 if (keep !== undefined) await Deno.mkdir(keep, { recursive: true });
+// Logs already in a kept directory (an earlier run's) are not this run's.
+const earlier = new Set<string>();
+for await (const entry of Deno.readDir(dir)) earlier.add(entry.name);
 
 // V8 replaces %p in the log file's name with the process id.
 const flags = [
@@ -48,7 +51,7 @@ const status = await new Deno.Command(Deno.execPath(), { args: ["run", ...run], 
 
 const profiles = [];
 for await (const entry of Deno.readDir(dir)) {
-  if (!/^v8-\d+\.log$/.test(entry.name)) continue;
+  if (!/^v8-\d+\.log$/.test(entry.name) || earlier.has(entry.name)) continue;
   const profile = summarizeTicks(await Deno.readTextFile(`${dir}/${entry.name}`));
   if (profile.total >= 50) profiles.push({ pid: entry.name.slice(3, -4), ...profile });
 }
