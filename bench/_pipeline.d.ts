@@ -28,6 +28,15 @@ export interface Row {
   /** Per process: the mean CPU µs a span of its warm-up rounds. */
   firstRounds: number[];
 }
+/** tracingFromEnv's environment and options: Jaeger over UDP to the receiver, with `backend`. */
+export function jaegerConfig(
+  ports: Ports,
+  backend: string,
+): { env: Record<string, string>; options: Record<string, unknown> };
+/** tracingFromEnv's environment and options: OTLP/protobuf over HTTP to the receiver. */
+export function otlpConfig(
+  ports: Ports,
+): { env: Record<string, string>; options: Record<string, unknown> };
 export function ourJaeger(lib: any, backend: string, label?: string): Contender;
 export function ourOtelApi(lib: any, otel: any, backend: string): Contender;
 export function ourOtlp(lib: any, label?: string): Contender;

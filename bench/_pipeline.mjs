@@ -21,7 +21,7 @@ const peer = (n) => `127.0.0.1:${40000 + (n % 20000)}`;
 let seq = 0;
 
 /** tracingFromEnv's Jaeger exporter to the receiver's UDP port, with `backend`. */
-function jaegerConfig(ports, backend) {
+export function jaegerConfig(ports, backend) {
   return {
     env: {
       TRACES_EXPORTER: "jaeger",
@@ -42,7 +42,7 @@ export function ourJaeger(lib, backend, label = `spanwire → Jaeger UDP (${back
 }
 
 /** tracingFromEnv's OTLP/protobuf exporter to the receiver's HTTP port. */
-function otlpConfig(ports) {
+export function otlpConfig(ports) {
   return {
     env: {
       TRACES_EXPORTER: "otlp",

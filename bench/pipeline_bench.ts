@@ -18,39 +18,11 @@ import * as exporters from "../exporters/mod.ts";
 import * as spanwireOtel from "../otel/mod.ts";
 // @ts-types="./_pipeline.d.ts"
 import { allContenders, denoOtel, formatRows, runPipeline, serveContender } from "./_pipeline.mjs";
+import { startSink } from "./_sink_process.ts";
 
 function arg(name: string, fallback: number): number {
   const i = Deno.args.indexOf(name);
   return i >= 0 ? Number(Deno.args[i + 1]) : fallback;
-}
-
-/** Starts the receiver process; resolves its ports and a stop function. */
-async function startSink(): Promise<
-  { ports: { udp: number; http: number }; stop: () => Promise<void> }
-> {
-  const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", new URL("./_pipeline_sink.mjs", import.meta.url).pathname],
-    stdin: "piped",
-    stdout: "piped",
-    stderr: "inherit",
-  }).spawn();
-  const reader = child.stdout.getReader();
-  let text = "";
-  while (!text.includes("\n")) {
-    const { value, done } = await reader.read();
-    if (done) throw new Error("the sink process ended before listening");
-    text += new TextDecoder().decode(value);
-  }
-  reader.releaseLock();
-  const ports = JSON.parse(text.split("\n")[0]!);
-  return {
-    ports,
-    stop: async () => {
-      await child.stdin.close();
-      await child.stdout.cancel();
-      await child.status;
-    },
-  };
 }
 
 /**

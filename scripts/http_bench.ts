@@ -1,17 +1,28 @@
 // Requests per second of a small Deno.serve app with and without traceLayer, side by side in
 // one run, driven by wrk (every request carries a sampled uber-trace-id, so every traced
-// request makes, records and exports a server span to a RingBufferTraceCollector; then the
-// same with an unsampled context, and with no context header at all). The implicit context
-// is on (`./context` imported: AsyncLocalStorage), so every request with a context runs its
-// handler inside the server span's frame, as a service using currentSpanContext() runs it.
+// request makes, records and exports a server span; then the same with an unsampled context,
+// and with no context header at all). The implicit context is on (`./context` imported:
+// AsyncLocalStorage), so every request with a context runs its handler inside the server
+// span's frame, as a service using currentSpanContext() runs it.
+//
+// Where the spans go (--collector): `ring` (the default) keeps the last 1,024 in a
+// RingBufferTraceCollector in the server's process; `jaeger` and `otlp` export them through
+// tracingFromEnv (Jaeger over UDP, OTLP/protobuf over HTTP) to the benchmarks' receiver, a process
+// of its own (bench/_pipeline_sink.mjs), as a service exports them. The server CPU per request is
+// the server process's alone.
 //
 // Usage: deno run -A scripts/http_bench.ts [--duration 5] [--rounds 3] [--connections 32]
+//          [--collector ring|jaeger|otlp]
 // Needs `wrk` on PATH (Debian: apt-get install -y wrk); without it the script says so and
 // exits 0.
 
 import "../context/mod.ts";
+import { tracingFromEnv } from "../exporters/mod.ts";
 import { traceLayer } from "../http/mod.ts";
-import { RingBufferTraceCollector } from "../trace/mod.ts";
+import { RingBufferTraceCollector, type TraceCollector } from "../trace/mod.ts";
+// @ts-types="../bench/_pipeline.d.ts"
+import { jaegerConfig, otlpConfig } from "../bench/_pipeline.mjs";
+import { startSink } from "../bench/_sink_process.ts";
 
 function arg(name: string, fallback: number): number {
   const i = Deno.args.indexOf(`--${name}`);
@@ -22,6 +33,12 @@ function arg(name: string, fallback: number): number {
 const duration = arg("duration", 5);
 const rounds = arg("rounds", 3);
 const connections = arg("connections", 32);
+const collectorIndex = Deno.args.indexOf("--collector");
+const collectorKind = collectorIndex >= 0 ? Deno.args[collectorIndex + 1] : "ring";
+if (collectorKind !== "ring" && collectorKind !== "jaeger" && collectorKind !== "otlp") {
+  console.error(`http_bench: --collector ${collectorKind} is not ring, jaeger or otlp`);
+  Deno.exit(2);
+}
 
 async function hasWrk(): Promise<boolean> {
   try {
@@ -54,7 +71,18 @@ const floorApp = (request: Request): Response => {
   return response;
 };
 
-const collector = new RingBufferTraceCollector(1024);
+const ring = new RingBufferTraceCollector(1024);
+const sink = collectorKind === "ring" ? undefined : await startSink();
+const config = sink === undefined
+  ? undefined
+  : collectorKind === "jaeger"
+  ? jaegerConfig(sink.ports, "js")
+  : otlpConfig(sink.ports);
+const tracing = config === undefined ? undefined : tracingFromEnv(config.env, config.options);
+if (config !== undefined && tracing === undefined) {
+  throw new Error("tracingFromEnv made no exporter");
+}
+const collector: TraceCollector = tracing?.collector ?? ring;
 const listen = { hostname: "127.0.0.1", port: 0, onListen(): void {} };
 const servers = {
   plain: Deno.serve(listen, app),
@@ -179,6 +207,10 @@ console.log(line("floor: read 1 header, set 1 header", "floor"));
 console.log(line("traceLayer, every request sampled", "sampled"));
 console.log(line("traceLayer, unsampled context", "unsampled"));
 console.log(line("traceLayer, no context header", "none"));
-console.log(
-  `  (goals: sampled >= 0.8 of plain, unsampled >= 0.9; spans kept: ${collector.size})`,
-);
+if (tracing !== undefined) await tracing.collector.drain();
+const where = tracing === undefined
+  ? `spans kept: ${ring.size} (ring buffer)`
+  : `spans exported (${collectorKind}): ${JSON.stringify(tracing.collector.stats())}`;
+console.log(`  (goals: sampled >= 0.8 of plain, unsampled >= 0.9; ${where})`);
+await tracing?.shutdown();
+await sink?.stop();
