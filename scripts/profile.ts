@@ -9,6 +9,10 @@
 // --dir keeps the V8 logs there (default: a temporary directory, removed after). A profile covers
 // its whole process, start-up included: profile a steady loop long enough for that to be small.
 // Processes with fewer than 50 samples (helpers that mostly waited) are left out.
+// What V8's sampler sees: time on the main thread while V8 runs (JS, builtins, the runtime functions
+// and ops JS calls, GC). Time the thread spends in Deno's own Rust work between turns of JS (a
+// server's HTTP parsing and writing, for one) is sampled only in part: a traced Deno.serve app
+// under wrk showed about 1.3 µs a request of the 22 µs its process spent.
 
 import { summarizeTicks } from "./_v8_ticks.ts";
 
