@@ -6,10 +6,7 @@
 
 import http from "node:http";
 import https from "node:https";
-
-/** The most response bytes kept (an OTLP response is a few bytes). */
-const MAX_RESPONSE_BYTES = 1 << 20;
-const NULL_BODY = new Set([101, 103, 204, 205, 304]);
+import { MAX_RESPONSE_BYTES, sinkResponse } from "./otlp/_sink_response.ts";
 
 let agents: { http: http.Agent; https: https.Agent } | undefined;
 
@@ -55,24 +52,10 @@ export function nodeHttpFetch(
         res.on("error", reject);
         res.on("end", () => {
           try {
-            const status = res.statusCode ?? 0;
-            const type = res.headers["content-type"];
-            const retryAfter = res.headers["retry-after"];
-            const out: Record<string, string> = {};
-            if (typeof type === "string") out["content-type"] = type;
-            if (typeof retryAfter === "string") out["retry-after"] = retryAfter;
-            let bytes: Uint8Array<ArrayBuffer> | null = null;
-            if (!NULL_BODY.has(status) && chunks.length > 0) {
-              const all = new Uint8Array(Math.min(size, MAX_RESPONSE_BYTES));
-              let at = 0;
-              for (const c of chunks) {
-                const n = Math.min(c.length, all.length - at);
-                all.set(c.subarray(0, n), at);
-                at += n;
-              }
-              bytes = all;
-            }
-            resolve(new Response(bytes, { status, headers: out }));
+            resolve(sinkResponse(res.statusCode ?? 0, chunks, (name) => {
+              const value = res.headers[name];
+              return typeof value === "string" ? value : undefined;
+            }));
           } catch (e) {
             reject(e);
           }

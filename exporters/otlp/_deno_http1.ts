@@ -7,11 +7,10 @@
 // `http:` URLs with no proxy configured (fetch honours HTTP(S)_PROXY; this client does not);
 // everything else goes through fetch.
 
-/** The most response bytes kept (an OTLP response is a few bytes). */
-const MAX_RESPONSE_BYTES = 1 << 20;
+import { hasNoBody, MAX_RESPONSE_BYTES, sinkResponse } from "./_sink_response.ts";
+
 /** The most bytes of a response's status line and headers. */
 const MAX_HEAD_BYTES = 64 * 1024;
-const NULL_BODY = new Set([101, 103, 204, 205, 304]);
 const CRLF_CRLF = [13, 10, 13, 10];
 
 /** The part of `Deno.Conn` this client uses. */
@@ -377,7 +376,7 @@ export class DenoHttp1Client {
       let reusable = h.keepAlive;
       const te = (h.headers.get("transfer-encoding") ?? "").toLowerCase();
       const length = h.headers.get("content-length");
-      if (NULL_BODY.has(h.status)) {
+      if (hasNoBody(h.status)) {
         // no body
       } else if (te.includes("chunked")) {
         for (;;) {
@@ -406,21 +405,7 @@ export class DenoHttp1Client {
       } else {
         c.conn.close();
       }
-      let bytes: Uint8Array<ArrayBuffer> | null = null;
-      if (!NULL_BODY.has(h.status) && kept.size > 0) {
-        bytes = new Uint8Array(kept.size);
-        let at = 0;
-        for (const chunk of chunks) {
-          bytes.set(chunk, at);
-          at += chunk.length;
-        }
-      }
-      const out: Record<string, string> = {};
-      for (const name of ["content-type", "retry-after"]) {
-        const v = h.headers.get(name);
-        if (v !== undefined) out[name] = v;
-      }
-      return new Response(bytes, { status: h.status, headers: out });
+      return sinkResponse(h.status, chunks, (name) => h.headers.get(name));
     } finally {
       signal?.removeEventListener("abort", onAbort);
     }

@@ -172,21 +172,21 @@ export class ProtoWriter implements MessageWriter {
       const from = this.begin;
       this.begin = from - extra;
       b.copyWithin(from - extra, from, start);
-      let p = start - extra;
-      let n = len;
-      while (n >= 0x80) {
-        b[p++] = (n & 0x7f) | 0x80;
-        n >>>= 7;
-      }
-      b[p] = n;
+      this.#varintAt(start - extra, len);
       return;
     }
     this.#room(extra);
     this.buf.copyWithin(start + 1 + extra, start + 1, this.pos);
     if (gapInside) this.gapAt += extra;
-    const end = this.pos + extra;
-    this.pos = start;
-    this.#varint(len);
+    this.#varintAt(start, len);
+    this.pos += extra;
+  }
+
+  /** Writes the varint of `n` at `at`, leaving the write position where it was. */
+  #varintAt(at: number, n: number): void {
+    const end = this.pos;
+    this.pos = at;
+    this.#varint(n);
     this.pos = end;
   }
 

@@ -127,17 +127,18 @@ export class ByteQueue {
     this.#lenHead = (this.#lenHead + count) % this.#lengths.length;
     this.#count -= count;
     this.#bytes -= bytes;
-    if (this.#count === 0) {
-      // (only zero-length strings leave a chunk undropped)
-      for (const chunk of this.#chunks) this.#recycle(chunk.buf);
-      this.#chunks.length = 0;
-      this.#read = 0;
-      this.#endBurst();
-    }
+    if (this.#count === 0) this.#emptied();
   }
 
-  /** The queue went empty: the next burst may use as many chunks as this one did. */
-  #endBurst(): void {
+  /**
+   * The queue went empty: its chunks are kept for reuse, and the next burst may use as many
+   * chunks as this one did.
+   */
+  #emptied(): void {
+    // (after take(), only zero-length strings leave a chunk undropped)
+    for (const chunk of this.#chunks) this.#recycle(chunk.buf);
+    this.#chunks.length = 0;
+    this.#read = 0;
     this.#keep = Math.min(Math.max(MIN_SPARE_CHUNKS, this.#peak), MAX_SPARE_CHUNKS);
     this.#peak = 0;
     if (this.#spare.length > this.#keep) this.#spare.length = this.#keep;
@@ -157,13 +158,10 @@ export class ByteQueue {
   /** Removes everything; returns how many strings were dropped. */
   clear(): number {
     const n = this.#count;
-    for (const chunk of this.#chunks) this.#recycle(chunk.buf);
-    this.#chunks.length = 0;
-    this.#read = 0;
+    this.#emptied();
     this.#lenHead = 0;
     this.#count = 0;
     this.#bytes = 0;
-    this.#endBurst();
     return n;
   }
 }
