@@ -130,10 +130,9 @@ export class ServerTracer<R> {
     // A trace started here: the root context is the server span's own (no parent).
     const span = found.started ? new Span(name, ctx) : ctx.child(name);
     span.kind = "server";
-    const metadata = span.metadata;
-    metadata.set("http.method", method);
-    metadata.set("http.path", pathOf(this.#urlOf(request)));
-    if (found.debugId !== undefined) metadata.set(JAEGER_DEBUG_ID_KEY, found.debugId);
+    span.setMetadata("http.method", method);
+    span.setMetadata("http.path", pathOf(this.#urlOf(request)));
+    if (found.debugId !== undefined) span.setMetadata(JAEGER_DEBUG_ID_KEY, found.debugId);
     return { spanContext: span.ctx, recorder: new SpanRecorder(span), foreign };
   }
 }
@@ -198,7 +197,7 @@ export function finishBody(
   if (!recorder.recording) return;
   const now = time ?? nowOf(recorder);
   const span = recorder.span!;
-  span.metadata.set("http.response_body_size", bytes);
+  span.setMetadata("http.response_body_size", bytes);
   span.events.push({ time: now, message: "returned body data", metadata: sizeDetails(bytes) });
   if (c.ok) span.setStatus("ok");
   recorder.finish(now);

@@ -15,7 +15,7 @@ import {
 } from "@opentelemetry/api";
 import { EXCEPTION_EVENT, exceptionDetails } from "../trace/_exception.ts";
 import { RateLimitedWarning } from "../trace/_warning.ts";
-import type { MetadataValue, Span, SpanEvent } from "../trace/span.ts";
+import { type MetadataValue, Span, type SpanEvent } from "../trace/span.ts";
 import type { SpanContext } from "../trace/span_context.ts";
 import type { SpanRecorder } from "../trace/span_recorder.ts";
 import { toMetadataValue } from "./_attributes.ts";
@@ -41,7 +41,7 @@ function isTimeInput(value: unknown): value is TimeInput {
 /** Puts the values of `attributes` into `into`; returns how many were dropped. */
 export function putAttributes(
   attributes: Attributes | undefined,
-  into: Map<string, MetadataValue>,
+  into: Map<string, MetadataValue> | Span,
 ): number {
   let dropped = 0;
   if (attributes === undefined || attributes === null) return dropped;
@@ -49,6 +49,7 @@ export function putAttributes(
     if (!Object.hasOwn(attributes, key)) continue;
     const value = key.length === 0 ? undefined : toMetadataValue(attributes[key]);
     if (value === undefined) dropped++;
+    else if (into instanceof Span) into.setMetadata(key, value);
     else into.set(key, value);
   }
   return dropped;
@@ -99,13 +100,13 @@ export class OtelSpan implements OtelSpanApi {
     if (!this.#recording()) return this;
     const v = key.length === 0 ? undefined : toMetadataValue(value);
     if (v === undefined) this.#droppedAttributes++;
-    else this.span!.metadata.set(key, v);
+    else this.span!.setMetadata(key, v);
     return this;
   }
 
   setAttributes(attributes: Attributes): this {
     if (!this.#recording()) return this;
-    this.#droppedAttributes += putAttributes(attributes, this.span!.metadata);
+    this.#droppedAttributes += putAttributes(attributes, this.span!);
     return this;
   }
 
@@ -209,11 +210,11 @@ export class OtelSpan implements OtelSpanApi {
     span.start = start;
     span.end = end < start ? start : end;
     if (this.#droppedAttributes > 0) {
-      span.metadata.set(DROPPED_ATTRIBUTES_KEY, this.#droppedAttributes);
+      span.setMetadata(DROPPED_ATTRIBUTES_KEY, this.#droppedAttributes);
     }
-    if (this.#droppedLinks > 0) span.metadata.set(DROPPED_LINKS_KEY, this.#droppedLinks);
+    if (this.#droppedLinks > 0) span.setMetadata(DROPPED_LINKS_KEY, this.#droppedLinks);
     if (this.#droppedLinkAttributes > 0) {
-      span.metadata.set(DROPPED_LINK_ATTRIBUTES_KEY, this.#droppedLinkAttributes);
+      span.setMetadata(DROPPED_LINK_ATTRIBUTES_KEY, this.#droppedLinkAttributes);
     }
     span.export();
   }

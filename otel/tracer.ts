@@ -176,13 +176,13 @@ export class SpanwireTracer implements Tracer {
     }
     const scope = config.scope;
     if (scope !== undefined) {
-      span.metadata.set(SCOPE_NAME_KEY, scope.name);
-      if (scope.version !== undefined) span.metadata.set(SCOPE_VERSION_KEY, scope.version);
+      span.setMetadata(SCOPE_NAME_KEY, scope.name);
+      if (scope.version !== undefined) span.setMetadata(SCOPE_VERSION_KEY, scope.version);
     }
     const otelSpan = new OtelSpan(ctx, span);
     if (options !== undefined) {
       if (options.attributes !== undefined) {
-        otelSpan.countDropped(putAttributes(options.attributes, span.metadata));
+        otelSpan.countDropped(putAttributes(options.attributes, span));
       }
       if (Array.isArray(options.links)) {
         for (const link of options.links) otelSpan.link(link);

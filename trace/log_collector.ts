@@ -5,7 +5,7 @@
  */
 
 import type { TraceCollector } from "./collector.ts";
-import { Float, type MetadataValue, type Span } from "./span.ts";
+import { Float, type MetadataValue, type MetadataView, type Span } from "./span.ts";
 
 function formatValue(value: MetadataValue): string {
   if (typeof value === "string") return JSON.stringify(value);
@@ -16,9 +16,9 @@ function formatValue(value: MetadataValue): string {
   return String(value);
 }
 
-function formatMetadata(metadata: ReadonlyMap<string, MetadataValue>): string {
+function formatMetadata(metadata: MetadataView): string {
   const parts: string[] = [];
-  for (const [key, value] of metadata) parts.push(`${key}=${formatValue(value)}`);
+  metadata.forEach((value, key) => parts.push(`${key}=${formatValue(value)}`));
   return `{${parts.join(", ")}}`;
 }
 
@@ -59,7 +59,7 @@ export function formatSpanLine(span: Span): string {
     : `${span.status}(${JSON.stringify(span.statusMessage)})`;
   let line = `span ${JSON.stringify(span.name)} trace=${ctx.traceId} span=${ctx.spanId} parent=${
     ctx.parentSpanId ?? "-"
-  } start=${start} duration=${duration} status=${status} ${formatMetadata(span.metadata)}`;
+  } start=${start} duration=${duration} status=${status} ${formatMetadata(span.metadataView)}`;
   if (ctx.links.length > 0) {
     line += ` links=[${ctx.links.map((l) => `${l.traceId}:${l.spanId}`).join(", ")}]`;
   }

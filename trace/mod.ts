@@ -44,6 +44,7 @@ export {
   float,
   type MetadataInit,
   type MetadataValue,
+  type MetadataView,
   Span,
   type SpanEvent,
   type SpanKind,

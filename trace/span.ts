@@ -9,6 +9,7 @@ import type { TraceCollector } from "./collector.ts";
 import { RateLimitedWarning } from "./_warning.ts";
 import { SpanContext } from "./span_context.ts";
 import { messageOf } from "./_text.ts";
+import { MAX_LISTED_ENTRIES, MetadataList } from "./_metadata_list.ts";
 
 /**
  * A number that is always exported as a float (a Jaeger `DOUBLE` tag), even when it is whole.
@@ -122,6 +123,34 @@ export type SpanStatus = "unknown" | "ok" | "error";
 export type SpanKind = "internal" | "server" | "client" | "producer" | "consumer";
 
 /**
+ * Read-only access to a span's metadata in insertion order (a `ReadonlyMap` is one): what
+ * exporters read through {@linkcode Span.metadataView}.
+ *
+ * @example
+ * ```ts
+ * import { type MetadataView, Span } from "@spanwire/trace/trace";
+ * import assert from "node:assert/strict";
+ *
+ * const span = Span.root("job").setMetadata("a", 1).setMetadata("b", "x");
+ * const view: MetadataView = span.metadataView;
+ * const keys: string[] = [];
+ * view.forEach((_value, key) => keys.push(key));
+ * assert.deepEqual(keys, ["a", "b"]);
+ * assert.ok(view.has("b"));
+ * ```
+ */
+export interface MetadataView {
+  /** The number of entries. */
+  readonly size: number;
+  /** Whether `key` has a value. */
+  has(key: string): boolean;
+  /** The value of `key`, or `undefined`. */
+  get(key: string): MetadataValue | undefined;
+  /** Calls `callback(value, key)` for each entry, in insertion order, with `thisArg` as `this`. */
+  forEach(callback: (value: MetadataValue, key: string) => void, thisArg?: unknown): void;
+}
+
+/**
  * Something that happened at one moment during a span.
  *
  * @example
@@ -196,8 +225,10 @@ export class Span {
   statusMessage: string | undefined = undefined;
   /** The span's role (default `"internal"`); see {@linkcode SpanKind}. */
   kind: SpanKind = "internal";
-  /** Key-value details. See {@linkcode MetadataValue} for how values are exported. */
-  readonly metadata: Map<string, MetadataValue> = new Map();
+  /** The metadata until a `Map` of it is asked for; then `undefined`. */
+  #list: MetadataList | undefined = new MetadataList();
+  /** The metadata once a `Map` of it has been asked for. */
+  #map: Map<string, MetadataValue> | undefined = undefined;
   /** Events, in the order recorded. */
   readonly events: SpanEvent[] = [];
   #exported = false;
@@ -251,8 +282,59 @@ export class Span {
    * ```
    */
   setMetadata(key: string, value: MetadataValue): this {
-    this.metadata.set(key, value);
+    const list = this.#list;
+    if (list === undefined) this.#map!.set(key, value);
+    else if (list.size < MAX_LISTED_ENTRIES) list.set(key, value);
+    else this.metadata.set(key, value);
     return this;
+  }
+
+  /**
+   * Key-value details, as a `Map` that stays this span's (set entries on it, or through
+   * {@linkcode Span.setMetadata}). See {@linkcode MetadataValue} for how values are exported.
+   *
+   * A span keeps its metadata in a lighter list until this is first read, then in this `Map`;
+   * exporters read {@linkcode Span.metadataView}, which makes no `Map`.
+   *
+   * @returns The span's metadata.
+   *
+   * @example
+   * ```ts
+   * import { Span } from "@spanwire/trace/trace";
+   * import assert from "node:assert/strict";
+   *
+   * const span = Span.root("job").setMetadata("rows", 10);
+   * span.metadata.set("cached", true);
+   * assert.deepEqual([...span.metadata], [["rows", 10], ["cached", true]]);
+   * ```
+   */
+  get metadata(): Map<string, MetadataValue> {
+    let map = this.#map;
+    if (map === undefined) {
+      map = this.#map = this.#list!.toMap();
+      this.#list = undefined;
+    }
+    return map;
+  }
+
+  /**
+   * The metadata, read-only, in insertion order, without making the `Map` of
+   * {@linkcode Span.metadata}: what exporters read. It reflects later changes.
+   *
+   * @returns A view of the span's metadata.
+   *
+   * @example
+   * ```ts
+   * import { Span } from "@spanwire/trace/trace";
+   * import assert from "node:assert/strict";
+   *
+   * const view = Span.root("job").setMetadata("rows", 10).setMetadata("rows", 11).metadataView;
+   * assert.equal(view.size, 1);
+   * assert.equal(view.get("rows"), 11);
+   * ```
+   */
+  get metadataView(): MetadataView {
+    return this.#list ?? this.#map!;
   }
 
   /**

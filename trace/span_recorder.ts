@@ -90,7 +90,7 @@ export class SpanRecorder implements Disposable {
    * @returns This recorder.
    */
   setMetadata(key: string, value: MetadataValue): this {
-    if (this.#open) this.#span!.metadata.set(key, value);
+    if (this.#open) this.#span!.setMetadata(key, value);
     return this;
   }
 

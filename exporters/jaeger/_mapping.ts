@@ -14,7 +14,7 @@
 // - values typed by `tagKindOf`;
 // - each event becomes a log: `event=<message>` first, then its metadata sorted by key.
 
-import { Float, type MetadataValue, type Span } from "../../trace/span.ts";
+import { Float, type MetadataValue, type MetadataView, type Span } from "../../trace/span.ts";
 
 /** The tag key holding the status message, when a status was set with one. */
 export const STATUS_DESCRIPTION_TAG = "otel.status_description";
@@ -94,7 +94,7 @@ export function tagScratch(): TagScratch {
 export function collectSpanTags(s: Span, into: TagScratch): number {
   const keys = into.keys;
   const values = into.values;
-  const metadata = s.metadata;
+  const metadata = s.metadataView;
   let n = collectMetadata(metadata, into);
   const status = s.status;
   if (status !== "unknown") {
@@ -137,7 +137,7 @@ function collectEntry(this: Collecting, value: MetadataValue, key: string): void
  * per 240,000 standard spans against 86-88, `--v8-flags=--trace-gc`).
  */
 export function collectMetadata(
-  metadata: ReadonlyMap<string, MetadataValue>,
+  metadata: MetadataView,
   into: TagScratch,
 ): number {
   collecting.keys = into.keys;

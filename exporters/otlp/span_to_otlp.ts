@@ -8,7 +8,7 @@
  * @module
  */
 
-import type { MetadataValue, Span, SpanKind } from "../../trace/span.ts";
+import type { MetadataValue, MetadataView, Span, SpanKind } from "../../trace/span.ts";
 import { Float } from "../../trace/span.ts";
 import * as F from "./_fields.ts";
 import type { MessageWriter } from "./_message_writer.ts";
@@ -92,7 +92,7 @@ function writeEntry(this: EntryTarget, value: MetadataValue, key: string): void 
 export function writeAttributes(
   w: MessageWriter,
   f: F.Field,
-  metadata: ReadonlyMap<string, MetadataValue>,
+  metadata: MetadataView,
   skip?: string,
 ): void {
   if (metadata.size === 0 || (metadata.size === 1 && skip !== undefined && metadata.has(skip))) {
@@ -120,7 +120,7 @@ export function writeSpan(w: MessageWriter, span: Span): void {
   const start = span.start ?? 0;
   w.timeMicros(F.SPAN_START_TIME, start);
   w.timeMicros(F.SPAN_END_TIME, span.end ?? start);
-  writeAttributes(w, F.SPAN_ATTRIBUTES, span.metadata, "span.kind");
+  writeAttributes(w, F.SPAN_ATTRIBUTES, span.metadataView, "span.kind");
   const events = span.events;
   if (events.length > 0) {
     w.openList(F.SPAN_EVENTS);
