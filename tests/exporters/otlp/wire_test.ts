@@ -349,3 +349,26 @@ Deno.test("json: protobufjs with the official .proto files reads our OTLP/JSON (
   assert.equal(flat(fromJson).length, spans.length);
   assert.deepEqual(comparable(flat(fromJson)), comparable(flat(fromProto)));
 });
+
+Deno.test("protobuf: strings of every length class, ASCII or not, read back by the official .proto files", () => {
+  // Around the writer's switch from a char loop to encodeInto (56 chars) and the one-byte
+  // length limit (128 bytes), with multi-byte chars and lone surrogates (which become U+FFFD).
+  const values: string[] = [];
+  for (const n of [0, 1, 55, 56, 57, 126, 127, 128, 129, 300, 16383, 16384, 20000]) {
+    values.push("a".repeat(n));
+    if (n > 0) {
+      values.push("é" + "b".repeat(n - 1));
+      values.push("c".repeat(n - 1) + "🎉");
+      values.push("d".repeat(n >> 1) + "\ud800" + "e".repeat(n - (n >> 1)));
+    }
+  }
+  const span = Span.root("s".repeat(60));
+  values.forEach((v, i) => span.setMetadata(`k${i}`, v));
+  span.event("é".repeat(70), { long: "f".repeat(200) }, 5);
+  const s = officialDecode(encoder().encode([span])).resourceSpans[0].scopeSpans[0].spans[0];
+  assert.equal(s.name, "s".repeat(60));
+  assert.equal(s.events[0].name, "é".repeat(70));
+  assert.equal(s.events[0].attributes[0].value.stringValue, "f".repeat(200));
+  const got = s.attributes.map((a: Obj) => a.value.stringValue ?? "");
+  assert.deepEqual(got, values.map((v) => v.toWellFormed()));
+});
