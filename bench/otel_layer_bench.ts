@@ -6,7 +6,10 @@
 // machine. A third row runs only the harness's part of the OpenTelemetry rows (hex ids and
 // `trace.setSpanContext`), which the SDK's row of the pipeline bench pays as well.
 //
-// Run: deno run -A bench/otel_layer_bench.ts [--rounds R]   (process CPU µs a span, medians)
+// Run: deno run -A bench/otel_layer_bench.ts [--rounds R] [--only NAME]   (process CPU µs a span,
+// medians; --only runs the rows whose name contains NAME, alone in the process, so that V8's
+// `--v8-flags=--trace-gc-nvp` figures are theirs: `--only harness` shows V8 promoting about 8 MB
+// a young collection for the harness's OpenTelemetry contexts alone, see README)
 // (Not a `deno bench` file: it measures process CPU around whole rounds.)
 
 import process from "node:process";
@@ -42,7 +45,9 @@ function harnessOnly(): (n: number) => void {
 if (import.meta.main) {
   const i = Deno.args.indexOf("--rounds");
   const rounds = i >= 0 ? Number(Deno.args[i + 1]) : 40;
-  const rows: [string, (n: number) => void][] = [
+  const o = Deno.args.indexOf("--only");
+  const only = o >= 0 ? Deno.args[o + 1] ?? "" : "";
+  const all: [string, (n: number) => void][] = [
     ["spanwire SpanRecorder → OTLP encoder", viaSpanRecorder({ trace })(encodingCollector())],
     [
       "OpenTelemetry API → spanwire → OTLP encoder",
@@ -53,6 +58,7 @@ if (import.meta.main) {
     ],
     ["harness only (hex ids, setSpanContext)", harnessOnly()],
   ];
+  const rows = all.filter(([name]) => name.includes(only));
   const cpu: number[][] = rows.map(() => []);
   const warm = Math.min(10, rounds >> 2);
   for (let r = 0; r < rounds; r++) {
